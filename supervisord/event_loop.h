@@ -1,0 +1,84 @@
+// The daemon's one event loop: epoll over file descriptors plus a heap of
+// monotonic timers. It is the only place in supervisord that blocks, and it
+// blocks until the next fd event or the next timer deadline, never on a tick:
+// an idle daemon with no timers sleeps in epoll_wait(-1) and makes no syscalls.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+namespace sup {
+
+class EventLoop {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using FdCallback = std::function<void(uint32_t epoll_events)>;
+  using Callback = std::function<void()>;
+  using TimerId = uint64_t;
+
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  /// Watch fd for `events` (EPOLLIN, EPOLLOUT, ...). The loop does not own fd;
+  /// call unwatch() before closing it. Safe to call from inside callbacks.
+  void watch(int fd, uint32_t events, FdCallback cb);
+  /// Change the event mask of a watched fd.
+  void modify(int fd, uint32_t events);
+  /// Stop watching fd. A pending event for it in the current batch is dropped.
+  void unwatch(int fd);
+  bool watching(int fd) const { return fds_.count(fd) != 0; }
+
+  /// Run cb once after `delay` (monotonic). Returns an id for cancel().
+  TimerId after(std::chrono::milliseconds delay, Callback cb);
+  TimerId at(Clock::time_point deadline, Callback cb);
+  /// Cancel a timer; unknown or already-fired ids are ignored.
+  void cancel(TimerId id);
+
+  /// Run cb after the current batch of events, before sleeping again.
+  void defer(Callback cb);
+
+  /// Wait for and dispatch one batch of events and due timers.
+  void runOnce();
+  /// Loop until stop() is called.
+  void run();
+  void stop() { stopped_ = true; }
+  bool stopped() const { return stopped_; }
+
+  static Clock::time_point now() { return Clock::now(); }
+
+ private:
+  struct Watch {
+    FdCallback cb;
+    uint64_t generation;
+  };
+  struct Timer {
+    Clock::time_point deadline;
+    TimerId id;
+    bool operator>(const Timer& o) const {
+      return deadline != o.deadline ? deadline > o.deadline : id > o.id;
+    }
+  };
+
+  int timeoutMs() const;
+  void fireDueTimers();
+  void runDeferred();
+
+  int epfd_ = -1;
+  bool stopped_ = false;
+  uint64_t next_generation_ = 1;
+  std::unordered_map<int, Watch> fds_;
+  TimerId next_timer_ = 1;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> heap_;
+  std::unordered_map<TimerId, Callback> timers_;  // live (not cancelled) timers
+  std::vector<Callback> deferred_;
+};
+
+}  // namespace sup
