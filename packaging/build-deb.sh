@@ -1,0 +1,57 @@
+#!/bin/bash
+# Build the supervisor-cpp .deb from this tree.
+#
+#   packaging/build-deb.sh [OUTDIR]          (default OUTDIR: ./build-deb)
+#
+# debian/ lives in the tree as packaging/debian/, so that the project root
+# stays free of packaging files. This script copies the tree (tracked and
+# untracked-but-not-ignored files, so no build directories) to a scratch
+# directory named supervisor-cpp-<version>, copies packaging/debian to
+# ./debian there, and runs "dpkg-buildpackage -us -uc -b" in it. The .deb,
+# .buildinfo and .changes files end up in OUTDIR.
+#
+# DEB_BUILD_OPTIONS is honoured (nocheck skips building and running the
+# tests; test-deb.sh sets it because CI runs the suite on its own).
+# Build dependencies must be installed: "apt-get build-dep ./" in the
+# scratch copy does it, and test-deb.sh runs it.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+outdir=$(realpath -m "${1:-$repo/build-deb}")
+version=$(dpkg-parsechangelog -l "$repo/packaging/debian/changelog" -S Version)
+work=$(mktemp -d /tmp/supervisor-cpp-deb.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+src=$work/supervisor-cpp-$version
+
+mkdir -p "$src" "$outdir"
+if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    (cd "$repo" && git ls-files -z --cached --others --exclude-standard |
+        xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+        tar --null -T - -cf -) | tar -xf - -C "$src"
+else
+    tar -C "$repo" --exclude='./build*' --exclude=./.git -cf - . | tar -xf - -C "$src"
+fi
+rm -rf "$src/debian"
+cp -a "$repo/packaging/debian" "$src/debian"
+
+# The tests read the shared corpus beside the repository, as in CI.
+if [[ -d $repo/../shared/corpus ]]; then
+    export SUP_CORPUS_DIR
+    SUP_CORPUS_DIR=$(realpath "$repo/../shared/corpus")
+fi
+
+profiles=()
+if [[ " ${DEB_BUILD_OPTIONS:-} " == *" nocheck "* ]]; then
+    profiles=(-Pnocheck)
+fi
+
+if [[ ${BUILD_DEB_INSTALL_DEPS:-0} == 1 ]]; then
+    apt-get build-dep -y -qq "${profiles[@]/#-P/--build-profiles=}" "$src" >/dev/null
+fi
+
+(cd "$src" && dpkg-buildpackage -us -uc -b -j2 "${profiles[@]}")
+
+for f in "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes; do
+    [[ -e $f ]] && mv -f "$f" "$outdir/"
+done
+ls "$outdir"/supervisor-cpp_"$version"_*.deb
