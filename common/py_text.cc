@@ -1,0 +1,187 @@
+#include "common/py_text.h"
+
+#include <cstdio>
+
+namespace sup::py {
+
+std::u32string decodeUtf8(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+    bool valid = len > 0 && i + len <= s.size();
+    for (int k = 1; valid && k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 2) valid = false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (valid && len > 1) {
+      static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+      if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) valid = false;
+    }
+    if (!valid) {
+      out.push_back(0xdc00 + c);
+      ++i;
+      continue;
+    }
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+void appendUtf8(std::string& out, char32_t cp) {
+  if (cp >= 0xdc80 && cp <= 0xdcff) {  // surrogateescape: the original byte
+    out.push_back(static_cast<char>(cp - 0xdc00));
+  } else if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else {
+    out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  }
+}
+
+std::string encodeUtf8(std::u32string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char32_t cp : text) appendUtf8(out, cp);
+  return out;
+}
+
+bool isSpace(char32_t cp) {
+  if (cp == ' ' || (cp >= 0x09 && cp <= 0x0d) || (cp >= 0x1c && cp <= 0x1f)) return true;
+  switch (cp) {
+    case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f:
+    case 0x205f: case 0x3000:
+      return true;
+    default:
+      return cp >= 0x2000 && cp <= 0x200a;
+  }
+}
+
+namespace {
+// Length in bytes of the whitespace code point ending at s[end-1], or 0.
+size_t trailingSpaceLen(std::string_view s, size_t end) {
+  size_t start = end;
+  while (start > 0 && end - start < 4) {
+    --start;
+    if ((static_cast<unsigned char>(s[start]) & 0xc0) != 0x80) break;
+  }
+  std::u32string cps = decodeUtf8(s.substr(start, end - start));
+  return cps.size() == 1 && isSpace(cps[0]) ? end - start : 0;
+}
+
+size_t leadingSpaceLen(std::string_view s, size_t begin) {
+  unsigned char c = static_cast<unsigned char>(s[begin]);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+  if (begin + len > s.size()) return 0;
+  std::u32string cps = decodeUtf8(s.substr(begin, len));
+  return cps.size() == 1 && isSpace(cps[0]) ? len : 0;
+}
+}  // namespace
+
+std::string rstrip(std::string_view s) {
+  size_t end = s.size();
+  while (end > 0) {
+    size_t n = trailingSpaceLen(s, end);
+    if (n == 0) break;
+    end -= n;
+  }
+  return std::string(s.substr(0, end));
+}
+
+std::string strip(std::string_view s) {
+  size_t begin = 0;
+  while (begin < s.size()) {
+    size_t n = leadingSpaceLen(s, begin);
+    if (n == 0) break;
+    begin += n;
+  }
+  return rstrip(s.substr(begin));
+}
+
+namespace {
+bool isPrintable(char32_t cp) {
+  if (cp < 0x20 || cp == 0x7f) return false;
+  if (cp < 0x7f) return true;
+  if (cp <= 0xa0 || cp == 0xad) return false;
+  if ((cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f)) return false;
+  if (cp >= 0x205f && cp <= 0x206f) return false;
+  if (cp >= 0xd800 && cp <= 0xf8ff) return false;  // surrogates, private use
+  if (cp >= 0xfff0 && cp <= 0xfffb) return false;
+  switch (cp) {
+    case 0x061c: case 0x1680: case 0x180e: case 0x3000: case 0xfeff: case 0xfffe: case 0xffff:
+      return false;
+    default:
+      return cp < 0xe0000;
+  }
+}
+}  // namespace
+
+std::string repr(std::string_view text) {
+  std::u32string cps = decodeUtf8(text);
+  bool has_single = false, has_double = false;
+  for (char32_t c : cps) {
+    has_single |= c == '\'';
+    has_double |= c == '"';
+  }
+  char quote = has_single && !has_double ? '"' : '\'';
+  std::string out(1, quote);
+  char buf[16];
+  for (char32_t c : cps) {
+    if (c == static_cast<char32_t>(quote) || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (isPrintable(c)) {
+      appendUtf8(out, c);
+    } else {
+      if (c < 0x100) {
+        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
+      } else if (c < 0x10000) {
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      } else {
+        std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
+      }
+      out += buf;
+    }
+  }
+  out.push_back(quote);
+  return out;
+}
+
+namespace {
+std::string mapCase(std::string_view text, bool to_lower) {
+  std::u32string cps = decodeUtf8(text);
+  for (char32_t& c : cps) {
+    if (to_lower) {
+      if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7)) c += 32;
+    } else {
+      if ((c >= 'a' && c <= 'z') || (c >= 0xe0 && c <= 0xfe && c != 0xf7)) c -= 32;
+    }
+  }
+  return encodeUtf8(cps);
+}
+}  // namespace
+
+std::string lower(std::string_view text) { return mapCase(text, true); }
+std::string upper(std::string_view text) { return mapCase(text, false); }
+
+}  // namespace sup::py

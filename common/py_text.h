@@ -1,0 +1,32 @@
+// Small pieces of Python's string semantics that Supervisor's messages and
+// parsing depend on: repr() quoting, str.strip()/isspace() over Unicode, and
+// code-point iteration over UTF-8 (Python indexes strings by code point).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sup::py {
+
+/// Decode UTF-8 into code points. Invalid bytes map to U+DC80+byte (Python's
+/// surrogateescape), so nothing is lost and re-encoding round-trips.
+std::u32string decodeUtf8(std::string_view text);
+std::string encodeUtf8(std::u32string_view text);
+void appendUtf8(std::string& out, char32_t cp);
+
+/// Python's str.isspace() for one code point.
+bool isSpace(char32_t cp);
+
+/// str.strip() / lstrip() / rstrip() with no argument (Unicode whitespace).
+std::string strip(std::string_view text);
+std::string rstrip(std::string_view text);
+
+/// repr(str): single quotes unless the text has ' and no ", escapes as Python.
+std::string repr(std::string_view text);
+
+/// str.lower() for ASCII and Latin letters (what configparser's optionxform does).
+std::string lower(std::string_view text);
+std::string upper(std::string_view text);
+
+}  // namespace sup::py
