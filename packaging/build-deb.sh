@@ -4,11 +4,12 @@
 #   packaging/build-deb.sh [OUTDIR]          (default OUTDIR: ./build-deb)
 #
 # debian/ lives in the tree as packaging/debian/, so that the project root
-# stays free of packaging files. This script copies the tree (tracked and
-# untracked-but-not-ignored files, so no build directories) to a scratch
-# directory named supervisor-cpp-<version>, copies packaging/debian to
-# ./debian there, and runs "dpkg-buildpackage -us -uc -b" in it. The .deb,
-# .buildinfo and .changes files end up in OUTDIR.
+# stays free of packaging files. This script copies the tree (the files git
+# tracks, as they are in the working tree; untracked files and build
+# directories are left out) to a scratch directory named
+# supervisor-cpp-<version>, copies packaging/debian to ./debian there, and
+# runs "dpkg-buildpackage -us -uc -b" in it. The .deb, .buildinfo and
+# .changes files end up in OUTDIR.
 #
 # DEB_BUILD_OPTIONS is honoured (nocheck skips building and running the
 # tests; test-deb.sh sets it because CI runs the suite on its own).
@@ -25,7 +26,7 @@ src=$work/supervisor-cpp-$version
 
 mkdir -p "$src" "$outdir"
 if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    (cd "$repo" && git ls-files -z --cached --others --exclude-standard |
+    (cd "$repo" && git ls-files -z --cached |
         xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
         tar --null -T - -cf -) | tar -xf - -C "$src"
 else
