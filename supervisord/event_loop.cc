@@ -124,6 +124,7 @@ void EventLoop::runOnce() {
 
 void EventLoop::run() {
   while (!stopped_) runOnce();
+  stopped_ = false;  // ready to run again (supervisord's restart reuses the loop)
 }
 
 }  // namespace sup

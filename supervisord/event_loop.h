@@ -47,7 +47,7 @@ class EventLoop {
 
   /// Wait for and dispatch one batch of events and due timers.
   void runOnce();
-  /// Loop until stop() is called.
+  /// Loop until stop() is called; the loop can then be run() again.
   void run();
   void stop() { stopped_ = true; }
   bool stopped() const { return stopped_; }

@@ -1,3 +1,59 @@
-// TEMPORARY: the core helper replaces this with the real daemon entry point.
+// supervisord: parse the command line and the config, set the process up
+// (privileges, rlimits, pidfile lock, main log, daemonizing), then run the
+// Supervisor on the event loop until a shutdown; a restart (SIGHUP, or the
+// control API) re-reads the config and runs again in the same process.
 #include <cstdio>
-int main() { std::puts("supervisord: not yet"); return 0; }
+#include <exception>
+#include <string>
+
+#include "common/config_parser.h"
+#include "supervisord/daemon_options.h"
+#include "supervisord/print_config.h"
+#include "supervisord/run_daemon.h"
+
+namespace sup {
+// Supervisor's usage(): the message, a hint, exit status 2.
+static int usageError(const std::string& argv0, const std::string& msg) {
+  std::fprintf(stderr, "Error: %s\nFor help, use %s -h\n", msg.c_str(), argv0.c_str());
+  return 2;
+}
+}  // namespace sup
+
+int main(int argc, char** argv) {
+  using namespace sup;
+  auto parsed = parseDaemonOptions(argc, argv);
+  std::string argv0 = argc > 0 ? argv[0] : "supervisord";
+  if (!parsed.options) return usageError(argv0, parsed.error);
+  const DaemonOptions& o = *parsed.options;
+  if (o.help) {
+    std::fputs(daemonUsage(argv0).c_str(), stdout);
+    return 0;
+  }
+  if (o.version) {
+    std::puts("4.2.5");
+    return 0;
+  }
+  std::string path;
+  if (o.config_path) {
+    path = *o.config_path;
+  } else {
+    std::string err;
+    auto found = findDefaultConfig(argv0, &err);
+    if (!found) return usageError(argv0, err);
+    path = *found;
+  }
+  ParseOptions popts = defaultParseOptions();
+  popts.supervisord_overrides = o.overrides;
+  if (o.node_name) popts.host_node_name = *o.node_name;
+  if (o.print_config) {
+    popts.check_filesystem = false;
+    popts.check_users = false;
+    return printConfigMain(path, popts, argv0);
+  }
+  try {
+    return runDaemon([&] { return loadConfig(path, popts); }, argv0);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "supervisord: fatal: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,156 @@
+#include "supervisord/main_log.h"
+
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/base_sink.h>
+
+#include "supervisord/rotating_file.h"
+
+namespace sup {
+
+std::optional<LogLevel> parseLogLevel(std::string_view name) {
+  std::string n;
+  for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (n == "critical") return LogLevel::Critical;
+  if (n == "error") return LogLevel::Error;
+  if (n == "warn") return LogLevel::Warn;
+  if (n == "info") return LogLevel::Info;
+  if (n == "debug") return LogLevel::Debug;
+  if (n == "trace") return LogLevel::Trace;
+  if (n == "blather") return LogLevel::Blather;
+  return std::nullopt;
+}
+
+const char* logLevelLabel(LogLevel level) {
+  switch (level) {
+    case LogLevel::Critical: return "CRIT";
+    case LogLevel::Error: return "ERRO";
+    case LogLevel::Warn: return "WARN";
+    case LogLevel::Info: return "INFO";
+    case LogLevel::Debug: return "DEBG";
+    case LogLevel::Trace: return "TRAC";
+    case LogLevel::Blather: return "BLAT";
+  }
+  return "INFO";
+}
+
+static spdlog::level::level_enum toSpdlog(LogLevel level) {
+  switch (level) {
+    case LogLevel::Critical: return spdlog::level::critical;
+    case LogLevel::Error: return spdlog::level::err;
+    case LogLevel::Warn: return spdlog::level::warn;
+    case LogLevel::Info: return spdlog::level::info;
+    case LogLevel::Debug: return spdlog::level::debug;
+    default: return spdlog::level::trace;  // TRAC and BLAT share spdlog's lowest
+  }
+}
+
+// spdlog has six levels and Supervisor seven, so the sink takes the label
+// from `current` (set by MainLog::log just before each call) rather than
+// from the spdlog level. Single-threaded by design: null_mutex.
+class MainLogSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+ public:
+  LogLevel current = LogLevel::Info;
+  bool echo_stdout = false;
+  bool use_syslog = false;
+  std::unique_ptr<RotatingFile> file;
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::string_view body(msg.payload.data(), msg.payload.size());
+    if (use_syslog) {
+      ::syslog(LOG_INFO, "%s %.*s", logLevelLabel(current), static_cast<int>(body.size()),
+               body.data());
+    }
+    std::string line = timestamp(msg.time);
+    line += ' ';
+    line += logLevelLabel(current);
+    line += ' ';
+    line.append(body);
+    line += '\n';
+    if (file) file->write(line);
+    if (echo_stdout) {
+      const char* p = line.data();
+      size_t left = line.size();
+      while (left > 0) {
+        ssize_t n = ::write(STDOUT_FILENO, p, left);
+        if (n <= 0) break;
+        p += n;
+        left -= static_cast<size_t>(n);
+      }
+    }
+  }
+  void flush_() override {}
+
+ private:
+  static std::string timestamp(std::chrono::system_clock::time_point tp) {
+    auto since = tp.time_since_epoch();
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(since);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since - secs).count();
+    std::time_t t = static_cast<std::time_t>(secs.count());
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    char buf[64];
+    size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof buf - n, ",%03d", static_cast<int>(ms));
+    return buf;
+  }
+};
+
+MainLog::MainLog()
+    : sink_(std::make_shared<MainLogSink>()),
+      logger_(std::make_shared<spdlog::logger>("supervisord", sink_)) {
+  logger_->set_level(spdlog::level::trace);
+  logger_->flush_on(spdlog::level::trace);
+}
+
+MainLog::~MainLog() = default;
+
+bool MainLog::open(const MainLogOptions& opts, std::string* error) {
+  level_ = opts.level;
+  sink_->echo_stdout = opts.echo_stdout;
+  if (opts.path == "syslog") {
+    ::openlog("supervisord", LOG_PID, LOG_DAEMON);
+    sink_->use_syslog = true;
+    sink_->file.reset();
+  } else {
+    auto file = std::make_unique<RotatingFile>(opts.path, opts.maxbytes, opts.backups);
+    if (!file->open(error)) return false;
+    sink_->file = std::move(file);
+  }
+  opened_ = true;
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& [level, line] : pending) log(level, line);
+  return true;
+}
+
+void MainLog::log(LogLevel level, std::string_view message) {
+  if (level < level_) return;
+  if (!opened_) {
+    pending_.emplace_back(level, std::string(message));
+    return;
+  }
+  sink_->current = level;
+  logger_->log(toSpdlog(level), spdlog::string_view_t(message.data(), message.size()));
+}
+
+void MainLog::setEchoStdout(bool on) { sink_->echo_stdout = on; }
+
+void MainLog::reopen() {
+  if (sink_->file) sink_->file->reopen();
+}
+
+bool MainLog::clear() { return sink_->file ? sink_->file->clear() : false; }
+
+std::string MainLog::path() const { return sink_->file ? sink_->file->path() : std::string(); }
+
+}  // namespace sup

@@ -1,0 +1,199 @@
+#include "supervisord/output_capture.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <regex>
+#include <vector>
+
+#include "supervisord/main_log.h"
+
+namespace sup {
+
+void cleanupAutoChildLogs(const CaptureSettings& settings, MainLog& log) {
+  // Python's re.match: anchored at the start only. The identifier is used as
+  // a pattern, as Supervisor does.
+  std::regex pattern(".+?---" + settings.identifier + "-\\S+\\.log\\.{0,1}\\d{0,4}");
+  DIR* dir = ::opendir(settings.childlogdir.c_str());
+  if (!dir) return;
+  std::vector<std::string> doomed;
+  while (dirent* e = ::readdir(dir)) {
+    std::string name = e->d_name;
+    if (std::regex_search(name, pattern, std::regex_constants::match_continuous))
+      doomed.push_back(settings.childlogdir + "/" + name);
+  }
+  ::closedir(dir);
+  for (const auto& path : doomed) {
+    if (::unlink(path.c_str()) < 0 && errno != ENOENT)
+      log.warn("Failed to clean up '" + path + "'");
+  }
+}
+
+std::string stripAnsi(std::string_view data) {
+  static constexpr std::string_view kEnd = "HfABCDRsuJKhlpm";
+  std::string out;
+  out.reserve(data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    if (data[i] == '\x1b' && i + 1 < data.size() && data[i + 1] == '[') {
+      size_t j = i + 2;
+      while (j < data.size() && kEnd.find(data[j]) == std::string_view::npos) ++j;
+      if (j < data.size()) {
+        i = j;
+        continue;
+      }
+    }
+    out += data[i];
+  }
+  return out;
+}
+
+OutputCapture::OutputCapture(EventLoop& loop, MainLog& log, const ProcessConfig& config,
+                             const CaptureSettings& settings)
+    : loop_(loop), log_(log), name_(config.name), settings_(settings) {
+  setupStream(stdout_, config.stdout_log);
+  if (!config.redirect_stderr) setupStream(stderr_, config.stderr_log);
+}
+
+OutputCapture::~OutputCapture() {
+  closeStream(stdout_);
+  closeStream(stderr_);
+  if (stdin_fd_ >= 0) {
+    loop_.unwatch(stdin_fd_);
+    ::close(stdin_fd_);
+  }
+}
+
+void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg) {
+  if (cfg.logfile.kind == LogFileSpec::Kind::None) return;
+  if (cfg.logfile.kind == LogFileSpec::Kind::Auto) {
+    std::string tmpl = settings_.childlogdir + "/" + name_ + "-" + s.channel + "---" +
+                       settings_.identifier + "-XXXXXX.log";
+    int fd = ::mkstemps(tmpl.data(), 4);
+    if (fd < 0) {
+      log_.error("Unable to create AUTO log file for " + name_ + " " + s.channel + ": " +
+                 std::strerror(errno));
+      return;
+    }
+    ::close(fd);
+    s.path = tmpl;
+  } else {
+    s.path = cfg.logfile.path;
+  }
+  s.file = std::make_unique<RotatingFile>(s.path, cfg.logfile_maxbytes, cfg.logfile_backups);
+  std::string err;
+  if (!s.file->open(&err)) log_.error("Unable to open " + s.path + ": " + err);
+}
+
+void OutputCapture::attach(int stdin_fd, int stdout_fd, int stderr_fd) {
+  closeStream(stdout_);
+  closeStream(stderr_);
+  if (stdin_fd_ >= 0) {
+    loop_.unwatch(stdin_fd_);
+    ::close(stdin_fd_);
+  }
+  stdin_fd_ = stdin_fd;
+  stdin_buf_.clear();
+  stdout_.fd = stdout_fd;
+  stderr_.fd = stderr_fd;
+  for (Stream* s : {&stdout_, &stderr_}) {
+    if (s->fd >= 0) loop_.watch(s->fd, EPOLLIN, [this, s](uint32_t) { onReadable(*s); });
+  }
+}
+
+void OutputCapture::onReadable(Stream& s) {
+  // A bounded number of reads per wake-up keeps one chatty child from
+  // starving the rest of the loop.
+  for (int i = 0; i < 4 && s.fd >= 0; ++i) {
+    if (!readOnce(s)) return;
+  }
+}
+
+bool OutputCapture::readOnce(Stream& s) {
+  static char buf[128 * 1024];
+  ssize_t n = ::read(s.fd, buf, sizeof buf);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
+  if (n <= 0) {
+    closeStream(s);
+    return false;
+  }
+  std::string_view data(buf, static_cast<size_t>(n));
+  std::string stripped;
+  if (settings_.strip_ansi) {
+    stripped = stripAnsi(data);
+    data = stripped;
+  }
+  if (s.file) s.file->write(data);
+  if (log_.enabled(LogLevel::Debug)) {
+    log_.debug("'" + name_ + "' " + s.channel + " output:\n" + std::string(data));
+  }
+  return true;
+}
+
+void OutputCapture::drainAndDetach() {
+  for (Stream* s : {&stdout_, &stderr_}) {
+    while (s->fd >= 0 && readOnce(*s)) {
+    }
+    closeStream(*s);
+  }
+  if (stdin_fd_ >= 0) {
+    loop_.unwatch(stdin_fd_);
+    ::close(stdin_fd_);
+    stdin_fd_ = -1;
+  }
+  stdin_buf_.clear();
+}
+
+void OutputCapture::closeStream(Stream& s) {
+  if (s.fd < 0) return;
+  loop_.unwatch(s.fd);
+  ::close(s.fd);
+  s.fd = -1;
+}
+
+void OutputCapture::reopen() {
+  for (Stream* s : {&stdout_, &stderr_})
+    if (s->file) s->file->reopen();
+}
+
+bool OutputCapture::clear() {
+  bool ok = true;
+  for (Stream* s : {&stdout_, &stderr_})
+    if (s->file && !s->file->clear()) ok = false;
+  return ok;
+}
+
+int OutputCapture::sendStdin(std::string_view data) {
+  if (stdin_fd_ < 0) return EPIPE;
+  bool was_empty = stdin_buf_.empty();
+  stdin_buf_.append(data);
+  if (was_empty) flushStdin();
+  return stdin_fd_ < 0 ? EPIPE : 0;
+}
+
+void OutputCapture::flushStdin() {
+  while (!stdin_buf_.empty()) {
+    ssize_t n = ::write(stdin_fd_, stdin_buf_.data(), stdin_buf_.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    if (n < 0) {  // EPIPE: the child closed its stdin
+      loop_.unwatch(stdin_fd_);
+      ::close(stdin_fd_);
+      stdin_fd_ = -1;
+      stdin_buf_.clear();
+      return;
+    }
+    stdin_buf_.erase(0, static_cast<size_t>(n));
+  }
+  if (stdin_buf_.empty()) {
+    if (loop_.watching(stdin_fd_)) loop_.unwatch(stdin_fd_);
+  } else if (!loop_.watching(stdin_fd_)) {
+    loop_.watch(stdin_fd_, EPOLLOUT, [this](uint32_t) { flushStdin(); });
+  }
+}
+
+}  // namespace sup

@@ -1,0 +1,82 @@
+// A process's stdout/stderr capture: the log files (which outlive each run
+// of the child) and the non-blocking pipe readers of the current run.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/config_model.h"
+#include "supervisord/event_loop.h"
+#include "supervisord/rotating_file.h"
+
+namespace sup {
+
+class MainLog;
+
+/// Daemon-wide settings that shape child logs.
+struct CaptureSettings {
+  std::string childlogdir = "/tmp";
+  std::string identifier = "supervisor";
+  bool strip_ansi = false;
+};
+
+/// Remove AUTO child logs left by an earlier run (Supervisor's
+/// clear_autochildlogdir): names matching
+/// `.+?---<identifier>-\S+\.log\.{0,1}\d{0,4}` in childlogdir.
+void cleanupAutoChildLogs(const CaptureSettings& settings, MainLog& log);
+
+/// Strip ANSI escapes `ESC[` ... up to one of "HfABCDRsuJKhlpm".
+std::string stripAnsi(std::string_view data);
+
+class OutputCapture {
+ public:
+  /// Resolves the log file names (creating AUTO files with mkstemp) and
+  /// opens them; failures are logged, and that stream is discarded.
+  OutputCapture(EventLoop& loop, MainLog& log, const ProcessConfig& config,
+                const CaptureSettings& settings);
+  ~OutputCapture();
+  OutputCapture(const OutputCapture&) = delete;
+  OutputCapture& operator=(const OutputCapture&) = delete;
+
+  /// Start reading a new run's pipes (-1 = absent). Takes ownership of the fds.
+  void attach(int stdin_fd, int stdout_fd, int stderr_fd);
+  /// The child exited: read everything left in the pipes, then close them.
+  void drainAndDetach();
+
+  /// Log file paths ("" for NONE), as getProcessInfo reports them.
+  const std::string& stdoutPath() const { return stdout_.path; }
+  const std::string& stderrPath() const { return stderr_.path; }
+  /// Reopen both files by name (SIGUSR2).
+  void reopen();
+  /// Remove and reopen both files (clearProcessLogs). False on failure.
+  bool clear();
+  /// Queue bytes for the child's stdin. Returns 0, or EPIPE when there is no
+  /// stdin to write to (not running, or the child closed it).
+  int sendStdin(std::string_view data);
+
+ private:
+  struct Stream {
+    const char* channel;  // "stdout" / "stderr"
+    std::string path;
+    std::unique_ptr<RotatingFile> file;
+    int fd = -1;
+  };
+  void setupStream(Stream& s, const StreamLogConfig& cfg);
+  void onReadable(Stream& s);
+  bool readOnce(Stream& s);  // false at EOF or error (fd closed)
+  void closeStream(Stream& s);
+  void flushStdin();
+
+  EventLoop& loop_;
+  MainLog& log_;
+  std::string name_;
+  CaptureSettings settings_;
+  Stream stdout_{"stdout", {}, {}, -1};
+  Stream stderr_{"stderr", {}, {}, -1};
+  int stdin_fd_ = -1;
+  std::string stdin_buf_;
+};
+
+}  // namespace sup

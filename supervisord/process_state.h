@@ -1,0 +1,139 @@
+// The per-process state machine of Supervisor 4.2.5 (process.py
+// Subprocess.spawn/transition/finish/kill), as pure code: every input is an
+// event with the current time, every output is a list of Actions that
+// supervisor.cc carries out (spawn, signal, timer, log line, state change).
+// Nothing here forks, signals, reads a clock or writes a log.
+#pragma once
+
+#include <chrono>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config_model.h"
+
+namespace sup {
+
+/// Supervisor's process states, with its numeric codes (states.py).
+enum class ProcessState {
+  Stopped = 0,
+  Starting = 10,
+  Running = 20,
+  Backoff = 30,
+  Stopping = 40,
+  Exited = 100,
+  Fatal = 200,
+  Unknown = 1000,
+};
+
+/// "STOPPED", "STARTING", ... as getProcessInfo's statename.
+const char* processStateName(ProcessState s);
+/// STOPPED, EXITED, FATAL, UNKNOWN.
+bool isStoppedState(ProcessState s);
+/// RUNNING, BACKOFF, STARTING.
+bool isRunningState(ProcessState s);
+/// RUNNING, STARTING, STOPPING.
+bool isSignallableState(ProcessState s);
+
+/// Main-log levels, Supervisor's seven (loggers.py LevelsByName).
+enum class LogLevel { Blather = 3, Trace = 5, Debug = 10, Info = 20, Warn = 30, Error = 40, Critical = 50 };
+
+/// "the time now" as the machine sees it: a monotonic instant for durations
+/// and a wall-clock second for the start/stop stamps reported to clients.
+struct Now {
+  std::chrono::steady_clock::time_point mono;
+  std::time_t wall = 0;
+};
+
+/// One thing the executor must do, in order.
+struct Action {
+  enum class Kind {
+    Spawn,         ///< fork/exec the program; reply with onSpawned/onSpawnError
+    Signal,        ///< kill(pid or -pid, signo); reply onSignalError on failure
+    ArmTimer,      ///< (re)arm this process's single timer; fires onTimer
+    CancelTimer,   ///< disarm the timer
+    Log,           ///< write `line` to the main log at `level`
+    StateChanged,  ///< notify subscribers: from -> to
+  };
+  Action() = default;
+  explicit Action(Kind k) : kind(k) {}
+  Kind kind = Kind::Log;
+  int signo = 0;
+  bool to_group = false;
+  std::chrono::milliseconds delay{0};
+  LogLevel level = LogLevel::Info;
+  std::string line;
+  ProcessState from = ProcessState::Stopped;
+  ProcessState to = ProcessState::Stopped;
+  bool expected = true;  ///< for StateChanged to EXITED
+};
+using Actions = std::vector<Action>;
+
+/// "exit status 1" / "terminated by SIGTERM (core dumped)" and the exit
+/// status (-1 for a signal death), like options.decode_wait_status.
+std::pair<int, std::string> decodeWaitStatus(int wait_status);
+
+class ProcessStateMachine {
+ public:
+  explicit ProcessStateMachine(ProcessConfig config) : config_(std::move(config)) {}
+
+  /// Start request (autostart, RPC start, autorestart). Valid from STOPPED,
+  /// EXITED, FATAL, BACKOFF: enters STARTING and asks for a Spawn. From any
+  /// other state it logs `process 'x' already running` and does nothing.
+  Actions start(const Now& now);
+  /// The executor forked the child.
+  Actions onSpawned(int pid, const Now& now);
+  /// The spawn failed before the child could run (spawnerr text); enters
+  /// BACKOFF, or FATAL when the retries are used up.
+  Actions onSpawnError(const std::string& message, const Now& now);
+  /// The single timer fired: STARTING->RUNNING, BACKOFF->STARTING, or the
+  /// STOPPING deadline (SIGKILL, repeated every stopwaitsecs).
+  Actions onTimer(const Now& now);
+  /// The child was reaped with this wait status. `may_autorestart` is false
+  /// while supervisord is shutting down or restarting.
+  Actions onExit(int wait_status, const Now& now, bool may_autorestart);
+  /// Stop request: RUNNING/STARTING -> STOPPING (stopsignal, deadline),
+  /// BACKOFF -> STOPPED. Returns nothing from other states.
+  Actions stop(const Now& now);
+  /// Shutdown while in BACKOFF: BACKOFF -> FATAL (Supervisor's give_up).
+  Actions giveUp();
+  /// Send an arbitrary signal to the process (not its group).
+  Actions signal(int signo);
+  /// kill() failed with an errno other than ESRCH: the state is now UNKNOWN.
+  Actions onSignalError(const std::string& message);
+
+  const ProcessConfig& config() const { return config_; }
+  /// Replace the config (same group/name); only while stopped.
+  void setConfig(ProcessConfig c) { config_ = std::move(c); }
+  ProcessState state() const { return state_; }
+  int pid() const { return pid_; }
+  std::time_t lastStart() const { return laststart_wall_; }
+  std::time_t lastStop() const { return laststop_wall_; }
+  const std::string& spawnErr() const { return spawnerr_; }
+  int exitStatus() const { return exitstatus_; }
+  int backoffCount() const { return backoff_; }
+  bool killing() const { return killing_; }
+  /// True once a spawn was attempted in this run (Supervisor's laststart != 0).
+  bool everStarted() const { return ever_started_; }
+
+ private:
+  void changeState(ProcessState to, Actions& out, bool expected = true);
+  void enterBackoff(const Now& now, Actions& out);
+  Actions spawnNow(const Now& now);
+  void log(LogLevel level, std::string line, Actions& out);
+
+  ProcessConfig config_;
+  ProcessState state_ = ProcessState::Stopped;
+  int pid_ = 0;
+  int backoff_ = 0;
+  bool killing_ = false;
+  bool ever_started_ = false;
+  std::chrono::steady_clock::time_point laststart_{};
+  std::time_t laststart_wall_ = 0;
+  std::time_t laststop_wall_ = 0;
+  std::string spawnerr_;
+  int exitstatus_ = 0;
+};
+
+}  // namespace sup

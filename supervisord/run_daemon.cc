@@ -1,0 +1,113 @@
+// Process setup and the run/restart cycle of supervisord (options.py realize,
+// supervisord.py main/run): privileges, rlimits, pidfile lock, main log,
+// AUTO log cleanup, daemonizing, then the Supervisor on the event loop.
+#include "supervisord/run_daemon.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "supervisord/daemon.h"
+#include "supervisord/event_loop.h"
+#include "supervisord/main_log.h"
+#include "supervisord/output_capture.h"
+#include "supervisord/signals.h"
+#include "supervisord/spawner.h"
+#include "supervisord/supervisor.h"
+
+namespace sup {
+namespace {
+
+// Supervisor's usage(): the message, a hint, exit status 2.
+int usageError(const std::string& argv0, const std::string& msg) {
+  std::fprintf(stderr, "Error: %s\nFor help, use %s -h\n", msg.c_str(), argv0.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int runDaemon(const ConfigLoader& load, const std::string& argv0) {
+  EventLoop loop;
+  SignalSource signals;
+  MainLog log;
+  PidFile pidfile;
+  std::unique_ptr<Spawner> spawner = makePosixSpawner();
+  bool first = true;
+  while (true) {
+    auto loaded = load();
+    if (!loaded) {
+      if (first) return usageError(argv0, loaded.error().message);
+      // A bad config on restart: Supervisor exits 2 after stopping everything.
+      log.critical("Error: " + loaded.error().message);
+      std::fprintf(stderr, "Error: %s\n", loaded.error().message.c_str());
+      pidfile.remove();
+      return 2;
+    }
+    Config config = std::move(loaded.value());
+    const SupervisordConfig& sd = config.supervisord;
+
+    StartupMessages msgs;
+    if (first) {
+      if (auto st = setUidOrExit(sd.user, msgs); !st) return usageError(argv0, st.error().message);
+      if (auto st = setRlimitsOrExit(sd.minfds, sd.minprocs, msgs); !st)
+        return usageError(argv0, st.error().message);
+      // Single instance: take the lock while errors still reach the terminal.
+      if (auto st = pidfile.lock(sd.pidfile); !st) return usageError(argv0, st.error().message);
+    }
+
+    MainLogOptions lo;
+    lo.path = sd.logfile;
+    lo.maxbytes = sd.logfile_maxbytes;
+    lo.backups = sd.logfile_backups;
+    lo.level = parseLogLevel(sd.loglevel).value_or(LogLevel::Info);
+    lo.echo_stdout = sd.nodaemon && !sd.silent;
+    std::string err;
+    if (!log.open(lo, &err)) return usageError(argv0, "could not open logfile " + sd.logfile + ": " + err);
+    for (const auto& m : msgs.criticals) log.critical(m);
+    for (const auto& m : config.warnings) log.warn(m);
+    for (const auto& m : msgs.infos) log.info(m);
+    for (const auto& m : config.infos) log.info(m);
+
+    if (!sd.nocleanup) {
+      cleanupAutoChildLogs(CaptureSettings{sd.childlogdir, sd.identifier, sd.strip_ansi}, log);
+    }
+
+    Supervisor supervisor(loop, log, *spawner, config);
+    // The control server (JSON API on the unix socket) is constructed here,
+    // with `loop` and `supervisor`, before daemonizing, so that a socket
+    // error (or a live socket of another daemon) reaches the terminal with
+    // exit 2; stale socket files are unlinked by it after the pidfile lock.
+
+    if (first && !sd.nodaemon) {
+      for (const auto& [critical, text] : daemonize(sd.directory, sd.umask)) {
+        if (critical) log.critical(text);
+        else log.info(text);
+      }
+      log.setEchoStdout(false);
+    }
+    if (first) {
+      if (auto st = pidfile.write(); !st) log.critical(st.error().message);
+      else log.info("supervisord started with pid " + std::to_string(::getpid()));
+    }
+
+    RunOutcome outcome = RunOutcome::Shutdown;
+    supervisor.onFinished([&](RunOutcome o) {
+      outcome = o;
+      loop.stop();
+    });
+    loop.watch(signals.fd(), EPOLLIN, [&](uint32_t) {
+      for (int sig : signals.readPending()) supervisor.handleSignal(sig);
+    });
+    supervisor.startup();
+    loop.run();
+    loop.unwatch(signals.fd());
+    if (outcome == RunOutcome::Shutdown) break;
+    first = false;
+  }
+  pidfile.remove();
+  return 0;
+}
+
+}  // namespace sup

@@ -1,0 +1,69 @@
+// Starting a child process, behind an interface so the supervisor's logic is
+// testable with a fake (tests/unit/supervisor_test.cc) and the fork/exec code
+// stays thin and in one file (spawner_posix.cc).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/config_model.h"
+#include "common/result.h"
+
+namespace sup {
+
+/// What to spawn and the daemon-wide facts the child's environment needs.
+struct SpawnRequest {
+  const ProcessConfig* config = nullptr;
+  /// Value for SUPERVISOR_SERVER_URL when the program sets no serverurl=;
+  /// empty = the variable is not set (no control server configured).
+  std::string server_url;
+  /// Fds >= 3 are closed in the child; minfds bounds the fallback loop.
+  long long minfds = 1024;
+};
+
+/// A forked child as the parent sees it. Fds are the parent's ends,
+/// non-blocking and close-on-exec; -1 when absent (stderr with
+/// redirect_stderr). The caller owns and must close them.
+struct SpawnedChild {
+  int pid = 0;
+  int stdin_fd = -1;
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  /// Set when the child failed between fork and exec (chdir, setuid, execve):
+  /// the text (e.g. "couldn't chdir to /x: ENOENT") came back through a
+  /// close-on-exec pipe, and the child has already been reaped with
+  /// `failed_wait_status`. Its stderr still holds Supervisor's own lines.
+  std::optional<std::string> exec_error;
+  int failed_wait_status = 0;
+};
+
+/// Supervisor's pre-exec check (get_execv_args + check_execv_args).
+struct CommandCheck {
+  std::string filename;  ///< what execve() will run
+  std::string error;     ///< "" when the command looks runnable
+  bool not_found = false;  ///< "can't find command" (RPC fault NO_FILE, else NOT_EXECUTABLE)
+  bool ok() const { return error.empty(); }
+};
+
+/// Resolve argv[0] on the program's PATH (environment PATH, else supervisord's,
+/// else /bin:/usr/bin:/usr/local/bin) and check it the way Supervisor does.
+CommandCheck resolveCommand(const ProcessConfig& config);
+
+class Spawner {
+ public:
+  virtual ~Spawner() = default;
+  /// Fork and exec. An Error carries Supervisor's spawnerr text
+  /// ("can't find command 'x'", "too many open files to spawn 'x'", ...).
+  virtual Result<SpawnedChild> spawn(const SpawnRequest& request) = 0;
+  /// kill(2); returns 0 or the errno. pid < 0 addresses a process group.
+  virtual int kill(int pid, int signo) = 0;
+};
+
+/// The real fork/exec spawner.
+std::unique_ptr<Spawner> makePosixSpawner();
+
+/// Python's repr() of a str, as Supervisor's %r messages show it: 'x'.
+std::string pyRepr(const std::string& s);
+
+}  // namespace sup

@@ -1,0 +1,334 @@
+// fork/exec of a supervised program, the way Supervisor's
+// Subprocess._spawn_as_child sets the child up: own process group, pipes on
+// 0/1/2, every other fd closed, user, environment, directory, umask, execve.
+// Unlike Supervisor, a failure between fork and exec is reported back to the
+// parent at once through a close-on-exec pipe, so the real cause is logged.
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <pwd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include "supervisord/spawner.h"
+
+extern char** environ;
+
+namespace sup {
+
+std::string pyRepr(const std::string& s) {
+  char quote = (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
+  std::string out(1, quote);
+  for (unsigned char c : s) {
+    if (c == '\\') out += "\\\\";
+    else if (c == static_cast<unsigned char>(quote)) out += std::string("\\") + quote;
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += quote;
+  return out;
+}
+
+static std::string errnoName(int err) {
+  const char* name = strerrorname_np(err);
+  return name ? name : std::to_string(err);
+}
+
+static std::vector<std::string> searchPath(const ProcessConfig& config) {
+  std::string path;
+  auto it = config.environment.find("PATH");
+  if (it != config.environment.end()) {
+    path = it->second;
+  } else if (const char* env = std::getenv("PATH")) {
+    path = env;
+  } else {
+    path = "/bin:/usr/bin:/usr/local/bin";
+  }
+  std::vector<std::string> dirs;
+  size_t start = 0;
+  while (true) {
+    size_t colon = path.find(':', start);
+    dirs.push_back(path.substr(start, colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return dirs;
+}
+
+CommandCheck resolveCommand(const ProcessConfig& config) {
+  CommandCheck check;
+  if (!config.argv) {
+    check.error = config.argv_error.value_or("can't parse command " + pyRepr(config.command));
+    return check;
+  }
+  if (config.argv->empty()) {
+    check.error = "command is empty";
+    return check;
+  }
+  const std::string& program = config.argv->front();
+  struct stat st{};
+  bool found = false;
+  if (program.find('/') != std::string::npos) {
+    check.filename = program;
+    found = ::stat(program.c_str(), &st) == 0;
+  } else {
+    check.filename = program;
+    for (const auto& dir : searchPath(config)) {
+      std::string candidate = dir.empty() ? program : dir + "/" + program;
+      if (::stat(candidate.c_str(), &st) == 0) {
+        check.filename = candidate;
+        found = true;
+        break;
+      }
+    }
+  }
+  if (!found) {
+    check.error = "can't find command " + pyRepr(check.filename);
+    check.not_found = true;
+  } else if (S_ISDIR(st.st_mode)) {
+    check.error = "command at " + pyRepr(check.filename) + " is a directory";
+  } else if ((st.st_mode & 0111) == 0) {
+    check.error = "command at " + pyRepr(check.filename) + " is not executable";
+  } else if (::access(check.filename.c_str(), X_OK) != 0) {
+    check.error = "no permission to run command " + pyRepr(check.filename);
+  }
+  return check;
+}
+
+namespace {
+
+struct UserIds {
+  uid_t uid;
+  gid_t gid;
+  std::string name;
+};
+
+// Everything the child needs, computed before fork so the child only makes
+// system calls.
+struct ChildPlan {
+  std::string filename;
+  std::vector<std::string> argv_storage;
+  std::vector<std::string> env_storage;
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  std::optional<UserIds> user;
+  std::string user_label;  // as Supervisor prints it in "couldn't setuid to %s"
+  std::optional<std::string> directory;
+  std::optional<int> umask;
+  long long minfds = 1024;
+};
+
+std::vector<std::string> buildEnvironment(const SpawnRequest& req) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (!eq) continue;
+    env[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
+  }
+  const ProcessConfig& c = *req.config;
+  env["SUPERVISOR_ENABLED"] = "1";
+  std::string url = c.serverurl.value_or(req.server_url);
+  if (!url.empty()) env["SUPERVISOR_SERVER_URL"] = url;
+  env["SUPERVISOR_PROCESS_NAME"] = c.name;
+  env["SUPERVISOR_GROUP_NAME"] = c.group;
+  for (const auto& [k, v] : c.environment) env[k] = v;
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+
+// Write the whole string, ignoring errors: used in the child before _exit.
+void writeAll(int fd, const std::string& s) {
+  const char* p = s.data();
+  size_t left = s.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+[[noreturn]] void childFail(int errfd, const std::string& msg) {
+  writeAll(2, "supervisor: " + msg + "\n");
+  writeAll(errfd, msg);
+  writeAll(2, "supervisor: child process was not spawned\n");
+  ::_exit(127);
+}
+
+void closeFrom(unsigned first, unsigned last, long long minfds) {
+  if (first > last) return;
+  if (::syscall(SYS_close_range, first, last, 0) == 0) return;
+  long long end = std::min<long long>(minfds, static_cast<long long>(last) + 1);
+  for (long long fd = first; fd < end; ++fd) ::close(static_cast<int>(fd));
+}
+
+[[noreturn]] void runChild(const ChildPlan& plan, int in_r, int out_w, int err_w, int errfd) {
+  ::setpgid(0, 0);  // own process group: Ctrl-C or a HUP to supervisord stays with it
+  // Dispositions and the mask are inherited across exec; supervisord blocks
+  // the signals it reads through signalfd, so give the program a clean slate.
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+  ::dup2(in_r, 0);
+  ::dup2(out_w, 1);
+  ::dup2(err_w, 2);
+  // Only 0-2 and the error pipe survive; the error pipe closes itself on exec.
+  closeFrom(3, static_cast<unsigned>(errfd) - 1, plan.minfds);
+  closeFrom(static_cast<unsigned>(errfd) + 1, ~0U, plan.minfds);
+
+  if (plan.user && ::getuid() != plan.user->uid) {
+    if (::getuid() != 0) {
+      childFail(errfd, "couldn't setuid to " + plan.user_label + ": Can't drop privilege as nonroot user");
+    }
+    if (::initgroups(plan.user->name.c_str(), plan.user->gid) < 0) {
+      childFail(errfd, "couldn't setuid to " + plan.user_label + ": Could not set groups of effective user");
+    }
+    if (::setgid(plan.user->gid) < 0) {
+      childFail(errfd, "couldn't setuid to " + plan.user_label + ": Could not set group id of effective user");
+    }
+    if (::setuid(plan.user->uid) < 0) {
+      childFail(errfd, "couldn't setuid to " + plan.user_label + ": Could not set user id of effective user");
+    }
+  }
+  if (plan.directory && ::chdir(plan.directory->c_str()) < 0) {
+    childFail(errfd, "couldn't chdir to " + *plan.directory + ": " + errnoName(errno));
+  }
+  if (plan.umask) ::umask(static_cast<mode_t>(*plan.umask));
+  ::execve(plan.filename.c_str(), plan.argv.data(), plan.envp.data());
+  childFail(errfd, "couldn't exec " + plan.argv_storage.front() + ": " + errnoName(errno));
+}
+
+class PosixSpawner final : public Spawner {
+ public:
+  Result<SpawnedChild> spawn(const SpawnRequest& req) override {
+    const ProcessConfig& c = *req.config;
+    CommandCheck check = resolveCommand(c);
+    if (!check.ok()) return Error{check.error};
+
+    ChildPlan plan;
+    plan.filename = check.filename;
+    plan.argv_storage = *c.argv;
+    plan.env_storage = buildEnvironment(req);
+    for (auto& a : plan.argv_storage) plan.argv.push_back(a.data());
+    plan.argv.push_back(nullptr);
+    for (auto& e : plan.env_storage) plan.envp.push_back(e.data());
+    plan.envp.push_back(nullptr);
+    plan.directory = c.directory;
+    plan.umask = c.umask;
+    plan.minfds = req.minfds;
+    if (c.user) {
+      auto ids = lookupUser(*c.user);
+      if (!ids) return Error{"couldn't setuid to " + *c.user + ": Can't find username " + pyRepr(*c.user)};
+      plan.user = ids;
+      plan.user_label = std::to_string(ids->uid);
+    }
+
+    // stdin, stdout, stderr pipes [read, write] and the exec-error pipe.
+    int p[4][2] = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
+    auto closeAll = [&] {
+      for (auto& pair : p)
+        for (int& fd : pair)
+          if (fd >= 0) ::close(fd), fd = -1;
+    };
+    for (int i = 0; i < 4; ++i) {
+      if (i == 2 && c.redirect_stderr) continue;
+      if (::pipe2(p[i], O_CLOEXEC) < 0) {
+        int err = errno;
+        closeAll();
+        if (err == EMFILE || err == ENFILE) return Error{"too many open files to spawn " + pyRepr(c.name)};
+        return Error{"unknown error making dispatchers for " + pyRepr(c.name) + ": " + errnoName(err)};
+      }
+    }
+    pid_t pid = ::fork();
+    if (pid < 0) {
+      int err = errno;
+      closeAll();
+      if (err == EAGAIN) return Error{"Too many processes in process table to spawn " + pyRepr(c.name)};
+      return Error{"unknown error during fork for " + pyRepr(c.name) + ": " + errnoName(err)};
+    }
+    if (pid == 0) {
+      int err_w = c.redirect_stderr ? p[1][1] : p[2][1];
+      runChild(plan, p[0][0], p[1][1], err_w, p[3][1]);
+    }
+    // Parent: close the child's ends, keep ours non-blocking.
+    ::close(p[0][0]);
+    ::close(p[1][1]);
+    if (p[2][1] >= 0) ::close(p[2][1]);
+    ::close(p[3][1]);
+    SpawnedChild child;
+    child.pid = pid;
+    child.stdin_fd = p[0][1];
+    child.stdout_fd = p[1][0];
+    child.stderr_fd = p[2][0];
+    for (int fd : {child.stdin_fd, child.stdout_fd, child.stderr_fd}) {
+      if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    }
+    // The error pipe reaches EOF at exec (close-on-exec) or carries the
+    // reason the child gave up. This wait lasts only from fork to exec.
+    std::string msg;
+    char buf[512];
+    while (true) {
+      ssize_t n = ::read(p[3][0], buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      msg.append(buf, static_cast<size_t>(n));
+    }
+    ::close(p[3][0]);
+    if (!msg.empty()) {
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      child.exec_error = msg;
+      child.failed_wait_status = status;
+    }
+    return child;
+  }
+
+  int kill(int pid, int signo) override { return ::kill(pid, signo) == 0 ? 0 : errno; }
+
+ private:
+  static std::optional<UserIds> lookupUser(const std::string& user) {
+    struct passwd* pw = nullptr;
+    char* end = nullptr;
+    long n = std::strtol(user.c_str(), &end, 10);
+    if (!user.empty() && end && *end == '\0') {
+      pw = ::getpwuid(static_cast<uid_t>(n));
+    } else {
+      pw = ::getpwnam(user.c_str());
+    }
+    if (!pw) return std::nullopt;
+    return UserIds{pw->pw_uid, pw->pw_gid, pw->pw_name};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Spawner> makePosixSpawner() { return std::make_unique<PosixSpawner>(); }
+
+}  // namespace sup

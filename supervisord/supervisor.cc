@@ -1,0 +1,332 @@
+// Supervisor core: groups, action execution, reaping, shutdown and restart.
+// The per-process operations of the control API live in supervisor_ops.cc.
+#include "supervisord/supervisor.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <set>
+
+#include "common/signal_names.h"
+#include "supervisord/main_log.h"
+#include "supervisord/reaper.h"
+#include "supervisord/supervisor_internal.h"
+
+namespace sup {
+
+const char* supervisorStateName(SupervisorState s) {
+  switch (s) {
+    case SupervisorState::Fatal: return "FATAL";
+    case SupervisorState::Running: return "RUNNING";
+    case SupervisorState::Restarting: return "RESTARTING";
+    case SupervisorState::Shutdown: return "SHUTDOWN";
+  }
+  return "UNKNOWN";
+}
+
+Supervisor::Supervisor(EventLoop& loop, MainLog& log, Spawner& spawner, Config config)
+    : loop_(loop), log_(log), spawner_(spawner), config_(std::move(config)) {
+  capture_settings_.childlogdir = config_.supervisord.childlogdir;
+  capture_settings_.identifier = config_.supervisord.identifier;
+  capture_settings_.strip_ansi = config_.supervisord.strip_ansi;
+}
+
+Supervisor::~Supervisor() {
+  if (report_timer_) loop_.cancel(report_timer_);
+  for (auto& g : groups_) {
+    for (auto& p : g->processes) {
+      cancelTimer(*p);
+      if (p->stop_report_timer) loop_.cancel(p->stop_report_timer);
+    }
+  }
+}
+
+Now Supervisor::now() const {
+  return Now{std::chrono::steady_clock::now(), std::time(nullptr)};
+}
+
+void Supervisor::startup() {
+  for (const auto& g : config_.groups) {
+    if (!g.shadowed) addGroupInternal(g);
+  }
+}
+
+Supervisor::Process* Supervisor::find(const ProcessId& id) const {
+  Group* g = findGroup(id.group);
+  if (!g) return nullptr;
+  for (auto& p : g->processes)
+    if (p->id.name == id.name) return p.get();
+  return nullptr;
+}
+
+Supervisor::Group* Supervisor::findGroup(const std::string& name) const {
+  for (auto& g : groups_)
+    if (g->config.name == name) return g.get();
+  return nullptr;
+}
+
+void Supervisor::addGroupInternal(const GroupConfig& config) {
+  auto group = std::make_unique<Group>();
+  group->config = config;
+  for (const auto& pc : config.processes) {
+    auto p = std::make_unique<Process>(pc);
+    p->id = ProcessId{config.name, pc.name};
+    p->capture = std::make_unique<OutputCapture>(loop_, log_, pc, capture_settings_);
+    group->processes.push_back(std::move(p));
+  }
+  Group* g = group.get();
+  // Keep groups_ in start order (priority, then name) like the config.
+  auto pos = std::find_if(groups_.begin(), groups_.end(), [&](const auto& other) {
+    return std::make_pair(other->config.priority, other->config.name) >
+           std::make_pair(config.priority, config.name);
+  });
+  groups_.insert(pos, std::move(group));
+  if (state_ != SupervisorState::Running) return;
+  // Within a group, processes start in order of their own priority.
+  std::vector<Process*> order;
+  for (auto& p : g->processes) order.push_back(p.get());
+  std::stable_sort(order.begin(), order.end(), [](Process* a, Process* b) {
+    return a->machine.config().priority < b->machine.config().priority;
+  });
+  for (Process* p : order) {
+    if (p->machine.config().autostart && !p->machine.everStarted())
+      apply(*p, p->machine.start(now()));
+  }
+}
+
+void Supervisor::armTimer(Process& p, std::chrono::milliseconds delay) {
+  cancelTimer(p);
+  Process* raw = &p;
+  p.timer = loop_.after(delay, [this, raw] {
+    raw->timer = 0;
+    apply(*raw, raw->machine.onTimer(now()));
+  });
+}
+
+void Supervisor::cancelTimer(Process& p) {
+  if (p.timer) loop_.cancel(p.timer);
+  p.timer = 0;
+}
+
+void Supervisor::apply(Process& p, const Actions& actions) {
+  for (const Action& a : actions) {
+    switch (a.kind) {
+      case Action::Kind::Spawn:
+        doSpawn(p);
+        break;
+      case Action::Kind::Signal: {
+        int pid = p.machine.pid();
+        if (pid <= 0) break;
+        int err = spawner_.kill(a.to_group ? -pid : pid, a.signo);
+        if (err == ESRCH) {
+          log_.debug("unable to signal " + p.id.name + " (pid " + std::to_string(pid) +
+                     "), it probably just exited on its own: " + std::strerror(err));
+        } else if (err != 0) {
+          apply(p, p.machine.onSignalError(std::strerror(err)));
+        }
+        break;
+      }
+      case Action::Kind::ArmTimer:
+        armTimer(p, a.delay);
+        break;
+      case Action::Kind::CancelTimer:
+        cancelTimer(p);
+        break;
+      case Action::Kind::Log:
+        log_.log(a.level, a.line);
+        break;
+      case Action::Kind::StateChanged:
+        onStateChanged(p, a.from, a.to);
+        break;
+    }
+  }
+}
+
+void Supervisor::doSpawn(Process& p) {
+  SpawnRequest req;
+  req.config = &p.machine.config();
+  req.server_url = config_.serverurl.value_or("");
+  req.minfds = config_.supervisord.minfds;
+  auto child = spawner_.spawn(req);
+  if (!child) {
+    apply(p, p.machine.onSpawnError(child.error().message, now()));
+    return;
+  }
+  p.capture->attach(child->stdin_fd, child->stdout_fd, child->stderr_fd);
+  if (child->exec_error) {
+    // The child gave up before exec and is already reaped; keep what it
+    // wrote to stderr, then record the real cause as the spawn error.
+    p.capture->drainAndDetach();
+    apply(p, p.machine.onSpawnError(*child->exec_error, now()));
+    return;
+  }
+  by_pid_[child->pid] = &p;
+  apply(p, p.machine.onSpawned(child->pid, now()));
+}
+
+void Supervisor::reap() {
+  for (const ReapedChild& c : reapChildren()) {
+    auto it = by_pid_.find(c.pid);
+    if (it == by_pid_.end()) {
+      log_.info("reaped unknown pid " + std::to_string(c.pid) + " (" +
+                decodeWaitStatus(c.wait_status).second + ")");
+      continue;
+    }
+    Process* p = it->second;
+    by_pid_.erase(it);
+    // Everything the child wrote before it died is still in the pipe.
+    p->capture->drainAndDetach();
+    apply(*p, p->machine.onExit(c.wait_status, now(), state_ == SupervisorState::Running));
+  }
+}
+
+void Supervisor::onStateChanged(Process& p, ProcessState from, ProcessState to) {
+  resolveWaiters(p);
+  if (!listeners_.empty()) {
+    auto listeners = listeners_;  // a listener may unsubscribe
+    for (auto& [id, fn] : listeners) fn(p.id, from, to);
+  }
+  if (stopping_all_ && !stop_scheduled_) {
+    stop_scheduled_ = true;
+    std::weak_ptr<char> alive = alive_;
+    loop_.defer([this, alive] {
+      if (alive.expired()) return;
+      stop_scheduled_ = false;
+      continueStopAll();
+    });
+  }
+}
+
+int Supervisor::subscribe(StateListener listener) {
+  int id = next_listener_++;
+  listeners_[id] = std::move(listener);
+  return id;
+}
+
+void Supervisor::unsubscribe(int id) { listeners_.erase(id); }
+
+// ---------------------------------------------------------------- signals
+
+void Supervisor::handleSignal(int signo) {
+  std::string name = "SIG" + signalName(signo);
+  switch (signo) {
+    case SIGTERM:
+    case SIGINT:
+    case SIGQUIT:
+      log_.warn("received " + name + " indicating exit request");
+      shutdown();
+      break;
+    case SIGHUP:
+      if (state_ == SupervisorState::Shutdown) {
+        log_.warn("ignored " + name + " indicating restart request (shutdown in progress)");
+      } else {
+        log_.warn("received " + name + " indicating restart request");
+        restart();
+      }
+      break;
+    case SIGCHLD:
+      log_.debug("received " + name + " indicating a child quit");
+      reap();
+      break;
+    case SIGUSR2:
+      log_.info("received " + name + " indicating log reopen request");
+      reopenLogs();
+      break;
+    default:
+      log_.blather("received " + name + " indicating nothing");
+      break;
+  }
+}
+
+void Supervisor::reopenLogs() {
+  log_.info("supervisord logreopen");
+  log_.reopen();
+  for (auto& g : groups_)
+    for (auto& p : g->processes) p->capture->reopen();
+}
+
+std::string Supervisor::mainLogPath() const { return log_.path(); }
+
+bool Supervisor::clearMainLog() { return log_.clear(); }
+
+// ------------------------------------------------------- shutdown / restart
+
+void Supervisor::shutdown() { beginStopAll(SupervisorState::Shutdown); }
+
+void Supervisor::restart() {
+  if (state_ == SupervisorState::Shutdown) return;
+  beginStopAll(SupervisorState::Restarting);
+}
+
+void Supervisor::beginStopAll(SupervisorState mood) {
+  state_ = mood;
+  if (stopping_all_) return;
+  stopping_all_ = true;
+  continueStopAll();
+  shutdownReport();
+}
+
+// Groups stop in descending priority. Unlike Supervisor, which stops one
+// group at a time, every group of the current priority stops at once, so
+// a hundred programs of equal priority stop in parallel.
+void Supervisor::continueStopAll() {
+  if (finished_) return;
+  std::optional<int> level;
+  for (auto& g : groups_) {
+    for (auto& p : g->processes) {
+      if (!isStoppedState(p->machine.state())) {
+        if (!level || g->config.priority > *level) level = g->config.priority;
+        break;
+      }
+    }
+  }
+  if (!level) {
+    finished_ = true;
+    stopping_all_ = false;
+    if (report_timer_) loop_.cancel(report_timer_);
+    report_timer_ = 0;
+    RunOutcome outcome =
+        state_ == SupervisorState::Restarting ? RunOutcome::Restart : RunOutcome::Shutdown;
+    std::weak_ptr<char> alive = alive_;
+    loop_.defer([this, alive, outcome] {
+      if (alive.expired() || !on_finished_) return;
+      on_finished_(outcome);
+    });
+    return;
+  }
+  for (auto& g : groups_) {
+    if (g->config.priority != *level) continue;
+    // Within the group: descending process priority (all signalled now).
+    std::vector<Process*> order;
+    for (auto& p : g->processes) order.push_back(p.get());
+    std::stable_sort(order.begin(), order.end(), [](Process* a, Process* b) {
+      return a->machine.config().priority > b->machine.config().priority;
+    });
+    for (Process* p : order) {
+      ProcessState s = p->machine.state();
+      if (s == ProcessState::Running || s == ProcessState::Starting)
+        apply(*p, p->machine.stop(now()));
+      else if (s == ProcessState::Backoff)
+        apply(*p, p->machine.giveUp());
+    }
+  }
+}
+
+void Supervisor::shutdownReport() {
+  if (finished_ || !stopping_all_) return;
+  std::vector<std::string> names;
+  for (auto& g : groups_)
+    for (auto& p : g->processes)
+      if (!isStoppedState(p->machine.state())) names.push_back(p->id.name);
+  if (names.empty()) return;
+  std::string joined;
+  for (const auto& n : names) joined += (joined.empty() ? "" : ", ") + n;
+  log_.info("waiting for " + joined + " to die");
+  report_timer_ = loop_.after(std::chrono::seconds(3), [this] {
+    report_timer_ = 0;
+    shutdownReport();
+  });
+}
+
+}  // namespace sup

@@ -1,0 +1,234 @@
+// The supervisor: owns the process groups of the running config, carries out
+// the state machines' actions (spawn, signal, timers, log lines), reaps
+// children, and runs shutdown and restart. It is also the API the control
+// server binds its methods to: every public method below is safe to call
+// from an event-loop callback and never blocks.
+#pragma once
+
+#include <ctime>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config_model.h"
+#include "common/result.h"
+#include "supervisord/event_loop.h"
+#include "supervisord/output_capture.h"
+#include "supervisord/process_state.h"
+#include "supervisord/spawner.h"
+
+namespace sup {
+
+class MainLog;
+
+/// Supervisor's own states (states.py SupervisorStates).
+enum class SupervisorState { Fatal = 2, Running = 1, Restarting = 0, Shutdown = -1 };
+const char* supervisorStateName(SupervisorState s);
+
+/// Supervisor's RPC fault codes (xmlrpc.py Faults); Success = 80.
+enum class Fault {
+  None = 0,
+  UnknownMethod = 1,
+  IncorrectParameters = 2,
+  BadArguments = 3,
+  SignatureUnsupported = 4,
+  ShutdownState = 6,
+  BadName = 10,
+  BadSignal = 11,
+  NoFile = 20,
+  NotExecutable = 21,
+  Failed = 30,
+  AbnormalTermination = 40,
+  SpawnError = 50,
+  AlreadyStarted = 60,
+  NotRunning = 70,
+  Success = 80,
+  AlreadyAdded = 90,
+  StillRunning = 91,
+  CantReread = 92,
+};
+/// "BAD_NAME", "SUCCESS", ...
+const char* faultName(Fault f);
+
+/// One process as getProcessInfo reports it.
+struct ProcessInfo {
+  std::string name;
+  std::string group;
+  std::time_t start = 0;  ///< last spawn (epoch seconds), 0 = never
+  std::time_t stop = 0;   ///< last exit (epoch seconds)
+  std::time_t now = 0;
+  int state = 0;  ///< ProcessState code
+  std::string statename;
+  std::string spawnerr;
+  int exitstatus = 0;
+  std::string stdout_logfile;  ///< also getProcessInfo's "logfile"
+  std::string stderr_logfile;
+  int pid = 0;
+  std::string description;  ///< "pid 12, uptime 0:00:04", "Not started", ...
+};
+
+/// Outcome of an operation on one process: Supervisor's result struct
+/// {name, group, status, description}; status Success <=> description "OK".
+struct OpResult {
+  std::string name;
+  std::string group;
+  Fault status = Fault::Success;
+  std::string description = "OK";
+};
+
+/// A process addressed by its group and its own name.
+struct ProcessId {
+  std::string group;
+  std::string name;
+  bool operator==(const ProcessId&) const = default;
+};
+
+/// reloadConfig: group names that a fresh config adds, changes or removes.
+struct ConfigDiff {
+  std::vector<std::string> added;
+  std::vector<std::string> changed;
+  std::vector<std::string> removed;
+};
+
+/// How the run ended, for main(): exit, or re-read the config and run again.
+enum class RunOutcome { Shutdown, Restart };
+
+class Supervisor {
+ public:
+  using OpCallback = std::function<void(const OpResult&)>;
+  using BatchCallback = std::function<void(std::vector<OpResult>)>;
+  /// (process, from, to) after each state change.
+  using StateListener = std::function<void(const ProcessId&, ProcessState from, ProcessState to)>;
+
+  Supervisor(EventLoop& loop, MainLog& log, Spawner& spawner, Config config);
+  ~Supervisor();
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  /// Create every group of the config (AUTO log files included) and start
+  /// the autostart processes in ascending priority.
+  void startup();
+  /// Called (once) when everything has stopped after shutdown()/restart().
+  void onFinished(std::function<void(RunOutcome)> cb) { on_finished_ = std::move(cb); }
+
+  // --- signals and children (wired by main) -------------------------------
+  /// TERM/INT/QUIT => shutdown, HUP => restart, USR2 => reopen logs, CHLD => reap.
+  void handleSignal(int signo);
+  /// Reap every exited child and feed the exits to their state machines.
+  void reap();
+
+  // --- the daemon as a whole ----------------------------------------------
+  SupervisorState state() const { return state_; }
+  /// Stop everything (descending priority; equal priorities in parallel),
+  /// then finish with RunOutcome::Shutdown. Repeated calls are ignored.
+  void shutdown();
+  /// Same, then RunOutcome::Restart (main re-reads the config).
+  void restart();
+  const Config& config() const { return config_; }
+  /// Main log path ("" for syslog) and its clear/reopen.
+  std::string mainLogPath() const;
+  bool clearMainLog();
+  /// Reopen the main log and every child log (SIGUSR2).
+  void reopenLogs();
+
+  // --- lookup and information ---------------------------------------------
+  /// "name" (a process of the same-named group), "group:name", "group:*" or
+  /// "group:" (every process of the group). Error text = the name (BAD_NAME).
+  Result<std::vector<ProcessId>> resolve(const std::string& namespec) const;
+  /// Every process, sorted by group then name (getAllProcessInfo order).
+  std::vector<ProcessInfo> allProcessInfo() const;
+  std::optional<ProcessInfo> processInfo(const ProcessId& id) const;
+  /// Every process of every active group, in start order ("all").
+  std::vector<ProcessId> allProcessIds() const;
+  /// Names of the active groups, in start order.
+  std::vector<std::string> groupNames() const;
+  /// The config of an active group, or nullptr.
+  const GroupConfig* groupConfig(const std::string& group) const;
+  /// Processes of a group in start order (empty if no such group).
+  std::vector<ProcessId> groupProcesses(const std::string& group) const;
+
+  // --- operations on processes ------------------------------------------------
+  /// startProcess: faults NO_FILE, NOT_EXECUTABLE, ALREADY_STARTED, FAILED,
+  /// SPAWN_ERROR, ABNORMAL_TERMINATION, BAD_NAME, SHUTDOWN_STATE. `done` is
+  /// called exactly once: at once for wait=false or an early fault, else
+  /// when the process is RUNNING or has failed to get there.
+  void startProcess(const ProcessId& id, bool wait, OpCallback done);
+  /// stopProcess: NOT_RUNNING, FAILED, BAD_NAME. With wait, `done` runs once
+  /// the process is in a stopped state.
+  void stopProcess(const ProcessId& id, bool wait, OpCallback done);
+  /// signalProcess: NOT_RUNNING, BAD_NAME (the signal number is already
+  /// validated by the caller).
+  OpResult signalProcess(const ProcessId& id, int signo);
+  /// startProcessGroup/startAllProcesses: starts the ones not running, in
+  /// order, and reports one result each when all are done.
+  void startProcesses(const std::vector<ProcessId>& ids, bool wait, BatchCallback done);
+  /// stopProcessGroup/stopAllProcesses: stops the running ones in parallel.
+  void stopProcesses(const std::vector<ProcessId>& ids, bool wait, BatchCallback done);
+  std::vector<OpResult> signalProcesses(const std::vector<ProcessId>& ids, int signo);
+  /// sendProcessStdin: NOT_RUNNING, NO_FILE (stdin closed).
+  OpResult sendStdin(const ProcessId& id, const std::string& data);
+  /// clearProcessLogs: FAILED if a file could not be removed.
+  OpResult clearProcessLogs(const ProcessId& id);
+
+  // --- reload / update ----------------------------------------------------
+  /// Compare the active groups with a freshly parsed config (GroupConfig ==).
+  ConfigDiff diffConfig(const Config& fresh) const;
+  /// addProcessGroup: ALREADY_ADDED if active; autostart processes start.
+  Fault addGroup(const GroupConfig& group);
+  /// removeProcessGroup: BAD_NAME, STILL_RUNNING (some process not stopped).
+  Fault removeGroup(const std::string& name);
+  /// Adopt a freshly parsed config as "the" config (after update).
+  void setConfig(Config config) { config_ = std::move(config); }
+
+  // --- notifications ------------------------------------------------------
+  /// Called on every process state change; returns an id for unsubscribe.
+  int subscribe(StateListener listener);
+  void unsubscribe(int id);
+
+ private:
+  struct Process;
+  struct Group;
+  struct Waiter;
+
+  Process* find(const ProcessId& id) const;
+  Group* findGroup(const std::string& name) const;
+  void addGroupInternal(const GroupConfig& config);
+  void apply(Process& p, const Actions& actions);
+  void doSpawn(Process& p);
+  void armTimer(Process& p, std::chrono::milliseconds delay);
+  void cancelTimer(Process& p);
+  void onStateChanged(Process& p, ProcessState from, ProcessState to);
+  void resolveWaiters(Process& p);
+  void stopReport(Process& p);
+  OpResult fault(const ProcessId& id, Fault f, const std::string& extra) const;
+  ProcessInfo info(const Process& p) const;
+  void beginStopAll(SupervisorState mood);
+  void continueStopAll();
+  void shutdownReport();
+  Now now() const;
+
+  EventLoop& loop_;
+  MainLog& log_;
+  Spawner& spawner_;
+  Config config_;
+  CaptureSettings capture_settings_;
+  SupervisorState state_ = SupervisorState::Running;
+  std::vector<std::unique_ptr<Group>> groups_;  // start order
+  std::map<int, Process*> by_pid_;
+  std::map<int, StateListener> listeners_;
+  int next_listener_ = 1;
+  std::function<void(RunOutcome)> on_finished_;
+  bool finished_ = false;
+  bool stopping_all_ = false;
+  int stop_priority_ = 0;  // the priority level being stopped right now
+  EventLoop::TimerId report_timer_ = 0;
+  bool stop_scheduled_ = false;
+  // Deferred callbacks hold a weak_ptr to this: after a restart the loop
+  // outlives the Supervisor that queued them.
+  std::shared_ptr<char> alive_ = std::make_shared<char>(0);
+};
+
+}  // namespace sup

@@ -1,0 +1,33 @@
+// The Supervisor's private records, shared by supervisor.cc and
+// supervisor_ops.cc only.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "supervisord/supervisor.h"
+
+namespace sup {
+
+/// Someone (an RPC with wait=true) waiting for a process to get somewhere.
+struct Supervisor::Waiter {
+  enum class Kind { Running, Stopped } kind;
+  OpCallback done;
+};
+
+struct Supervisor::Process {
+  explicit Process(const ProcessConfig& config) : machine(config) {}
+  ProcessId id;
+  ProcessStateMachine machine;
+  std::unique_ptr<OutputCapture> capture;
+  EventLoop::TimerId timer = 0;
+  EventLoop::TimerId stop_report_timer = 0;
+  std::vector<Waiter> waiters;
+};
+
+struct Supervisor::Group {
+  GroupConfig config;
+  std::vector<std::unique_ptr<Process>> processes;  // config order
+};
+
+}  // namespace sup

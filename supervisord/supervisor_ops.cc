@@ -1,0 +1,386 @@
+// The control API half of Supervisor: lookups, process information, and
+// start/stop/signal with completion callbacks (rpcinterface.py semantics).
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+
+#include "supervisord/main_log.h"
+#include "supervisord/supervisor.h"
+#include "supervisord/supervisor_internal.h"
+
+namespace sup {
+
+const char* faultName(Fault f) {
+  switch (f) {
+    case Fault::None: return "NONE";
+    case Fault::UnknownMethod: return "UNKNOWN_METHOD";
+    case Fault::IncorrectParameters: return "INCORRECT_PARAMETERS";
+    case Fault::BadArguments: return "BAD_ARGUMENTS";
+    case Fault::SignatureUnsupported: return "SIGNATURE_UNSUPPORTED";
+    case Fault::ShutdownState: return "SHUTDOWN_STATE";
+    case Fault::BadName: return "BAD_NAME";
+    case Fault::BadSignal: return "BAD_SIGNAL";
+    case Fault::NoFile: return "NO_FILE";
+    case Fault::NotExecutable: return "NOT_EXECUTABLE";
+    case Fault::Failed: return "FAILED";
+    case Fault::AbnormalTermination: return "ABNORMAL_TERMINATION";
+    case Fault::SpawnError: return "SPAWN_ERROR";
+    case Fault::AlreadyStarted: return "ALREADY_STARTED";
+    case Fault::NotRunning: return "NOT_RUNNING";
+    case Fault::Success: return "SUCCESS";
+    case Fault::AlreadyAdded: return "ALREADY_ADDED";
+    case Fault::StillRunning: return "STILL_RUNNING";
+    case Fault::CantReread: return "CANT_REREAD";
+  }
+  return "UNKNOWN";
+}
+
+static std::string namespec(const ProcessId& id) {
+  return id.group == id.name ? id.name : id.group + ":" + id.name;
+}
+
+OpResult Supervisor::fault(const ProcessId& id, Fault f, const std::string& extra) const {
+  OpResult r;
+  r.name = id.name;
+  r.group = id.group;
+  r.status = f;
+  r.description = std::string(faultName(f)) + (extra.empty() ? "" : ": " + extra);
+  return r;
+}
+
+static OpResult success(const ProcessId& id) {
+  OpResult r;
+  r.name = id.name;
+  r.group = id.group;
+  return r;
+}
+
+Result<std::vector<ProcessId>> Supervisor::resolve(const std::string& spec) const {
+  std::string group_name = spec, process_name = spec;
+  bool whole_group = false;
+  auto colon = spec.find(':');
+  if (colon != std::string::npos) {
+    group_name = spec.substr(0, colon);
+    process_name = spec.substr(colon + 1);
+    whole_group = process_name.empty() || process_name == "*";
+  }
+  Group* g = findGroup(group_name);
+  if (!g) return Error{spec};
+  std::vector<ProcessId> out;
+  for (auto& p : g->processes) {
+    if (whole_group || p->id.name == process_name) out.push_back(p->id);
+  }
+  if (out.empty() && !whole_group) return Error{spec};
+  return out;
+}
+
+std::vector<ProcessId> Supervisor::allProcessIds() const {
+  std::vector<ProcessId> out;
+  for (auto& g : groups_)
+    for (auto& p : g->processes) out.push_back(p->id);
+  return out;
+}
+
+std::vector<std::string> Supervisor::groupNames() const {
+  std::vector<std::string> out;
+  for (auto& g : groups_) out.push_back(g->config.name);
+  return out;
+}
+
+const GroupConfig* Supervisor::groupConfig(const std::string& group) const {
+  Group* g = findGroup(group);
+  return g ? &g->config : nullptr;
+}
+
+std::vector<ProcessId> Supervisor::groupProcesses(const std::string& group) const {
+  std::vector<ProcessId> out;
+  if (Group* g = findGroup(group))
+    for (auto& p : g->processes) out.push_back(p->id);
+  return out;
+}
+
+// Python's str(timedelta): "0:00:04", "1 day, 1:02:05", "3 days, 0:00:00".
+static std::string formatUptime(long long secs) {
+  if (secs < 0) secs = 0;
+  long long days = secs / 86400;
+  secs %= 86400;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", secs / 3600, (secs % 3600) / 60, secs % 60);
+  if (days == 0) return buf;
+  return std::to_string(days) + (days == 1 ? " day, " : " days, ") + buf;
+}
+
+ProcessInfo Supervisor::info(const Process& p) const {
+  const ProcessStateMachine& m = p.machine;
+  ProcessInfo i;
+  i.name = p.id.name;
+  i.group = p.id.group;
+  i.start = m.lastStart();
+  i.stop = m.lastStop();
+  i.now = std::time(nullptr);
+  i.state = static_cast<int>(m.state());
+  i.statename = processStateName(m.state());
+  i.spawnerr = m.spawnErr();
+  i.exitstatus = m.exitStatus();
+  i.stdout_logfile = p.capture->stdoutPath();
+  i.stderr_logfile = p.capture->stderrPath();
+  i.pid = m.pid();
+  switch (m.state()) {
+    case ProcessState::Running:
+      i.description = "pid " + std::to_string(i.pid) + ", uptime " + formatUptime(i.now - i.start);
+      break;
+    case ProcessState::Fatal:
+    case ProcessState::Backoff:
+      i.description = i.spawnerr.empty() ? "unknown error (try \"tail " + i.name + "\")" : i.spawnerr;
+      break;
+    case ProcessState::Stopped:
+    case ProcessState::Exited:
+      if (i.start) {
+        std::tm tm{};
+        ::localtime_r(&i.stop, &tm);
+        char buf[64];
+        std::strftime(buf, sizeof buf, "%b %d %I:%M %p", &tm);
+        i.description = buf;
+      } else {
+        i.description = "Not started";
+      }
+      break;
+    default:
+      break;
+  }
+  return i;
+}
+
+std::vector<ProcessInfo> Supervisor::allProcessInfo() const {
+  std::vector<ProcessInfo> out;
+  for (auto& g : groups_)
+    for (auto& p : g->processes) out.push_back(info(*p));
+  std::sort(out.begin(), out.end(), [](const ProcessInfo& a, const ProcessInfo& b) {
+    return std::tie(a.group, a.name) < std::tie(b.group, b.name);
+  });
+  return out;
+}
+
+std::optional<ProcessInfo> Supervisor::processInfo(const ProcessId& id) const {
+  Process* p = find(id);
+  if (!p) return std::nullopt;
+  return info(*p);
+}
+
+// ------------------------------------------------------------- start/stop
+
+void Supervisor::startProcess(const ProcessId& id, bool wait, OpCallback done) {
+  Process* p = find(id);
+  if (!p) return done(fault(id, Fault::BadName, namespec(id)));
+  if (state_ != SupervisorState::Running) return done(fault(id, Fault::ShutdownState, ""));
+  CommandCheck check = resolveCommand(p->machine.config());
+  if (!check.ok()) {
+    return done(fault(id, check.not_found ? Fault::NoFile : Fault::NotExecutable, check.error));
+  }
+  ProcessState s = p->machine.state();
+  if (isRunningState(s)) return done(fault(id, Fault::AlreadyStarted, namespec(id)));
+  if (s == ProcessState::Unknown) {
+    return done(fault(id, Fault::Failed, namespec(id) + " is in an unknown process state"));
+  }
+  apply(*p, p->machine.start(now()));
+  if (!p->machine.spawnErr().empty()) return done(fault(id, Fault::SpawnError, namespec(id)));
+  if (!wait || p->machine.state() == ProcessState::Running) return done(success(id));
+  p->waiters.push_back(Waiter{Waiter::Kind::Running, std::move(done)});
+}
+
+void Supervisor::stopProcess(const ProcessId& id, bool wait, OpCallback done) {
+  Process* p = find(id);
+  if (!p) return done(fault(id, Fault::BadName, namespec(id)));
+  if (!isRunningState(p->machine.state())) return done(fault(id, Fault::NotRunning, namespec(id)));
+  apply(*p, p->machine.stop(now()));
+  if (p->machine.state() == ProcessState::Unknown) {
+    return done(fault(id, Fault::Failed, "unknown problem killing " + id.name));
+  }
+  if (!wait || isStoppedState(p->machine.state())) return done(success(id));
+  p->waiters.push_back(Waiter{Waiter::Kind::Stopped, std::move(done)});
+  if (!p->stop_report_timer) stopReport(*p);
+}
+
+// "waiting for x to stop" every 2 s while someone waits for a stop.
+void Supervisor::stopReport(Process& p) {
+  p.stop_report_timer = 0;
+  bool waiting = std::any_of(p.waiters.begin(), p.waiters.end(),
+                             [](const Waiter& w) { return w.kind == Waiter::Kind::Stopped; });
+  if (!waiting || p.machine.state() != ProcessState::Stopping) return;
+  log_.info("waiting for " + p.id.name + " to stop");
+  Process* raw = &p;
+  p.stop_report_timer = loop_.after(std::chrono::seconds(2), [this, raw] { stopReport(*raw); });
+}
+
+void Supervisor::resolveWaiters(Process& p) {
+  if (p.waiters.empty()) return;
+  std::vector<std::pair<OpCallback, OpResult>> ready;
+  ProcessState s = p.machine.state();
+  auto it = p.waiters.begin();
+  while (it != p.waiters.end()) {
+    std::optional<OpResult> result;
+    if (it->kind == Waiter::Kind::Running) {
+      if (!p.machine.spawnErr().empty()) result = fault(p.id, Fault::SpawnError, namespec(p.id));
+      else if (s == ProcessState::Running) result = success(p.id);
+      else if (s != ProcessState::Starting)
+        result = fault(p.id, Fault::AbnormalTermination, namespec(p.id));
+    } else if (isStoppedState(s)) {
+      result = success(p.id);
+    }
+    if (result) {
+      ready.emplace_back(std::move(it->done), std::move(*result));
+      it = p.waiters.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (p.waiters.empty() && p.stop_report_timer) {
+    loop_.cancel(p.stop_report_timer);
+    p.stop_report_timer = 0;
+  }
+  // Run the callbacks after the current action list: they may call back in.
+  std::weak_ptr<char> alive = alive_;
+  for (auto& [cb, r] : ready) {
+    loop_.defer([alive, cb = std::move(cb), r = std::move(r)] {
+      if (!alive.expired()) cb(r);
+    });
+  }
+}
+
+OpResult Supervisor::signalProcess(const ProcessId& id, int signo) {
+  Process* p = find(id);
+  if (!p) return fault(id, Fault::BadName, namespec(id));
+  if (!isSignallableState(p->machine.state())) return fault(id, Fault::NotRunning, namespec(id));
+  apply(*p, p->machine.signal(signo));
+  if (p->machine.state() == ProcessState::Unknown) return fault(id, Fault::Failed, namespec(id));
+  return success(id);
+}
+
+namespace {
+// Collects per-process results and reports once every process has answered.
+struct Batch {
+  std::vector<OpResult> results;
+  size_t pending = 0;
+  bool armed = false;  // all operations issued
+  Supervisor::BatchCallback done;
+  void maybeFinish() {
+    if (armed && pending == 0 && done) {
+      auto cb = std::move(done);
+      done = nullptr;
+      cb(std::move(results));
+    }
+  }
+};
+}  // namespace
+
+void Supervisor::startProcesses(const std::vector<ProcessId>& ids, bool wait, BatchCallback done) {
+  auto batch = std::make_shared<Batch>();
+  batch->done = std::move(done);
+  std::vector<ProcessId> todo;
+  for (const auto& id : ids) {
+    Process* p = find(id);
+    if (p && !isRunningState(p->machine.state())) todo.push_back(id);
+  }
+  // Ascending process priority, as Supervisor's startProcessGroup sorts.
+  std::stable_sort(todo.begin(), todo.end(), [this](const ProcessId& a, const ProcessId& b) {
+    return find(a)->machine.config().priority < find(b)->machine.config().priority;
+  });
+  batch->pending = todo.size();
+  for (const auto& id : todo) {
+    startProcess(id, wait, [batch](const OpResult& r) {
+      batch->results.push_back(r);
+      --batch->pending;
+      batch->maybeFinish();
+    });
+  }
+  batch->armed = true;
+  batch->maybeFinish();
+}
+
+void Supervisor::stopProcesses(const std::vector<ProcessId>& ids, bool wait, BatchCallback done) {
+  auto batch = std::make_shared<Batch>();
+  batch->done = std::move(done);
+  std::vector<ProcessId> todo;
+  for (const auto& id : ids) {
+    Process* p = find(id);
+    if (p && isRunningState(p->machine.state())) todo.push_back(id);
+  }
+  std::stable_sort(todo.begin(), todo.end(), [this](const ProcessId& a, const ProcessId& b) {
+    return find(a)->machine.config().priority > find(b)->machine.config().priority;
+  });
+  batch->pending = todo.size();
+  for (const auto& id : todo) {
+    stopProcess(id, wait, [batch](const OpResult& r) {
+      batch->results.push_back(r);
+      --batch->pending;
+      batch->maybeFinish();
+    });
+  }
+  batch->armed = true;
+  batch->maybeFinish();
+}
+
+std::vector<OpResult> Supervisor::signalProcesses(const std::vector<ProcessId>& ids, int signo) {
+  std::vector<OpResult> out;
+  for (const auto& id : ids) {
+    Process* p = find(id);
+    if (p && isSignallableState(p->machine.state())) out.push_back(signalProcess(id, signo));
+  }
+  return out;
+}
+
+OpResult Supervisor::sendStdin(const ProcessId& id, const std::string& data) {
+  Process* p = find(id);
+  if (!p) return fault(id, Fault::BadName, namespec(id));
+  if (p->machine.pid() == 0 || p->machine.killing()) return fault(id, Fault::NotRunning, namespec(id));
+  if (p->capture->sendStdin(data) != 0) return fault(id, Fault::NoFile, namespec(id));
+  return success(id);
+}
+
+OpResult Supervisor::clearProcessLogs(const ProcessId& id) {
+  Process* p = find(id);
+  if (!p) return fault(id, Fault::BadName, namespec(id));
+  if (!p->capture->clear()) return fault(id, Fault::Failed, namespec(id));
+  return success(id);
+}
+
+// ------------------------------------------------------------ reload/update
+
+ConfigDiff Supervisor::diffConfig(const Config& fresh) const {
+  ConfigDiff d;
+  for (const auto& g : fresh.groups) {
+    if (g.shadowed) continue;
+    Group* cur = findGroup(g.name);
+    if (!cur) d.added.push_back(g.name);
+    else if (!(cur->config == g)) d.changed.push_back(g.name);
+  }
+  for (const auto& cur : groups_) {
+    bool present = std::any_of(fresh.groups.begin(), fresh.groups.end(), [&](const GroupConfig& g) {
+      return !g.shadowed && g.name == cur->config.name;
+    });
+    if (!present) d.removed.push_back(cur->config.name);
+  }
+  return d;
+}
+
+Fault Supervisor::addGroup(const GroupConfig& group) {
+  if (findGroup(group.name)) return Fault::AlreadyAdded;
+  addGroupInternal(group);
+  return Fault::Success;
+}
+
+Fault Supervisor::removeGroup(const std::string& name) {
+  auto it = std::find_if(groups_.begin(), groups_.end(),
+                         [&](const auto& g) { return g->config.name == name; });
+  if (it == groups_.end()) return Fault::BadName;
+  for (auto& p : (*it)->processes)
+    if (!isStoppedState(p->machine.state())) return Fault::StillRunning;
+  for (auto& p : (*it)->processes) {
+    cancelTimer(*p);
+    if (p->stop_report_timer) loop_.cancel(p->stop_report_timer);
+  }
+  groups_.erase(it);
+  return Fault::Success;
+}
+
+}  // namespace sup
