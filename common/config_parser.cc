@@ -1,7 +1,400 @@
-// TEMPORARY stub so the tree links while the real parser is written.
+// The top of Supervisor's ServerOptions.realize()/read_config(): read the
+// main file and its [include]s, then [supervisord], the plugins, the process
+// groups and the servers, then realize()'s path normalisation and fallback
+// serverurl. Section readers live in config_programs.cc / config_servers.cc.
 #include "common/config_parser.h"
+
+#include <glob.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "common/config_parse_context.h"
+#include "common/py_text.h"
+#include "common/shlex.h"
+
+extern char** environ;
+
 namespace sup {
-ParseOptions defaultParseOptions() { return {}; }
-Result<Config> loadConfig(const std::string&, const ParseOptions&) { return Error{"not implemented"}; }
-Result<Config> loadCtlConfig(const std::string&, const ParseOptions&) { return Error{"not implemented"}; }
+namespace {
+
+using detail::ParseContext;
+
+bool pathExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string dirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return "";
+  std::string head = path.substr(0, slash + 1);
+  if (head.find_first_not_of('/') != std::string::npos) {
+    while (!head.empty() && head.back() == '/') head.pop_back();
+  }
+  return head;
+}
+
+std::string absPath(const ParseContext& ctx, const std::string& path) {
+  std::string p = path;
+  if (p.empty() || p[0] != '/') p = ctx.env.cwd + "/" + p;
+  return cv::normPath(p);
+}
+
+std::vector<std::string> globSorted(const std::string& pattern) {
+  std::vector<std::string> out;
+  glob_t g;
+  std::memset(&g, 0, sizeof g);
+  if (::glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  ::globfree(&g);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> splitWhitespace(const std::string& text) {
+  std::vector<std::string> out;
+  std::u32string cps = py::decodeUtf8(text);
+  std::u32string cur;
+  for (char32_t c : cps) {
+    if (py::isSpace(c)) {
+      if (!cur.empty()) out.push_back(py::encodeUtf8(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(py::encodeUtf8(cur));
+  return out;
+}
+
+std::string defaultTempDir(const ParseOptions& opts) {
+  for (const char* var : {"TMPDIR", "TEMP", "TMP"}) {
+    auto it = opts.environ.find(var);
+    if (it == opts.environ.end()) continue;
+    struct stat st;
+    if (::stat(it->second.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+        ::access(it->second.c_str(), W_OK) == 0) {
+      return it->second;
+    }
+  }
+  return "/tmp";
+}
+
+// Main file plus [include]s into ctx.ini; the INI-level part of read_config().
+Status readIni(ParseContext& ctx, bool* ini_ok) {
+  *ini_ok = false;
+  if (!pathExists(ctx.configfile)) return Error{"could not find config file " + ctx.configfile};
+  struct stat st;
+  std::ifstream in(ctx.configfile, std::ios::binary);
+  if (!in || (::stat(ctx.configfile.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+    return Error{"could not read config file " + ctx.configfile};
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  Status read = ctx.ini.readString(buf.str(), ctx.configfile);
+  if (!read.ok()) return read;
+  *ini_ok = true;
+  if (!ctx.ini.hasSection("include")) return okStatus();
+
+  ctx.ini.expandHere(ctx.here);
+  if (!ctx.ini.hasOption("include", "files")) {
+    return Error{".ini file has [include] section, but no files setting"};
+  }
+  FormatNames expansions = ctx.environ_expansions;
+  expansions["here"] = ctx.here;
+  expansions["host_node_name"] = ctx.opts.host_node_name;
+  auto files = expandFormat(*ctx.ini.get("include", "files"), expansions, "include.files");
+  if (!files.ok()) return files.error();
+  std::string base = dirName(absPath(ctx, ctx.configfile));
+  for (const std::string& pattern : splitWhitespace(*files)) {
+    std::string joined = pattern[0] == '/' ? pattern
+                         : (base.empty() || base.back() == '/') ? base + pattern
+                                                                : base + "/" + pattern;
+    std::vector<std::string> matches = globSorted(joined);
+    if (matches.empty()) {
+      ctx.warnings.push_back("No file matches via include \"" + joined + "\"");
+      continue;
+    }
+    for (const std::string& filename : matches) {
+      ctx.infos.push_back("Included extra file \"" + filename + "\" during parsing");
+      Status st2 = ctx.ini.readFile(filename);
+      if (!st2.ok()) return st2;
+      ctx.ini.expandHere(absPath(ctx, dirName(filename)));
+    }
+  }
+  return okStatus();
+}
+
+#define SUP_TRY(var, expr)                   \
+  auto var##_r = (expr);                     \
+  if (!var##_r.ok()) return var##_r.error(); \
+  auto var = std::move(*var##_r)
+
+// [supervisord], in read_config()'s order so the first bad value reported
+// is the one Supervisor reports.
+Status readSupervisord(ParseContext& ctx, SupervisordConfig& s) {
+  const FormatNames here{{"here", ctx.here}};
+  auto get = [&](const char* opt, std::optional<std::string> dflt) {
+    return ctx.get("supervisord", opt, std::move(dflt), here);
+  };
+  auto str = [&](const char* opt, const std::string& dflt) -> Result<std::string> {
+    auto v = get(opt, dflt);
+    if (!v.ok()) return v.error();
+    return **v;
+  };
+  SUP_TRY(minfds_s, str("minfds", "1024"));
+  SUP_TRY(minfds, cv::integer(minfds_s));
+  s.minfds = minfds;
+  SUP_TRY(minprocs_s, str("minprocs", "200"));
+  SUP_TRY(minprocs, cv::integer(minprocs_s));
+  s.minprocs = minprocs;
+  SUP_TRY(directory, get("directory", std::nullopt));
+  if (directory) {
+    SUP_TRY(dir, cv::existingDirectory(*directory, ctx.env));
+    s.directory = dir;
+  }
+  SUP_TRY(user, get("user", std::nullopt));
+  s.user = user;
+  SUP_TRY(umask_s, str("umask", "022"));
+  SUP_TRY(umask, cv::octal(umask_s));
+  s.umask = umask;
+  SUP_TRY(logfile_s, str("logfile", "supervisord.log"));
+  SUP_TRY(logfile, cv::existingDirpath(logfile_s, ctx.env));
+  s.logfile = logfile;
+  SUP_TRY(maxbytes_s, str("logfile_maxbytes", "50MB"));
+  SUP_TRY(maxbytes, cv::byteSize(maxbytes_s));
+  s.logfile_maxbytes = maxbytes;
+  SUP_TRY(backups_s, str("logfile_backups", "10"));
+  SUP_TRY(backups, cv::integer(backups_s));
+  s.logfile_backups = static_cast<int>(backups);
+  SUP_TRY(loglevel_s, str("loglevel", "info"));
+  SUP_TRY(loglevel, cv::loggingLevel(loglevel_s));
+  s.loglevel = loglevel;
+  SUP_TRY(pidfile_s, str("pidfile", "supervisord.pid"));
+  SUP_TRY(pidfile, cv::existingDirpath(pidfile_s, ctx.env));
+  s.pidfile = pidfile;
+  SUP_TRY(identifier, str("identifier", "supervisor"));
+  s.identifier = identifier;
+  SUP_TRY(nodaemon_s, str("nodaemon", "false"));
+  SUP_TRY(nodaemon, cv::boolean(nodaemon_s));
+  s.nodaemon = nodaemon;
+  SUP_TRY(silent_s, str("silent", "false"));
+  SUP_TRY(silent, cv::boolean(silent_s));
+  s.silent = silent;
+  SUP_TRY(childlogdir_s, str("childlogdir", defaultTempDir(ctx.opts)));
+  SUP_TRY(childlogdir, cv::existingDirectory(childlogdir_s, ctx.env));
+  s.childlogdir = childlogdir;
+  SUP_TRY(nocleanup_s, str("nocleanup", "false"));
+  SUP_TRY(nocleanup, cv::boolean(nocleanup_s));
+  s.nocleanup = nocleanup;
+  SUP_TRY(strip_s, str("strip_ansi", "false"));
+  SUP_TRY(strip_ansi, cv::boolean(strip_s));
+  s.strip_ansi = strip_ansi;
+  // Expanded twice, as 4.2.5 does: once by saneget, once more here.
+  SUP_TRY(environ_once, str("environment", ""));
+  FormatNames second = ctx.environ_expansions;
+  second["here"] = ctx.here;
+  second["host_node_name"] = ctx.opts.host_node_name;
+  SUP_TRY(environ_twice, expandFormat(environ_once, second, "environment"));
+  SUP_TRY(environment, parseKeyValuePairs(environ_twice));
+  s.environment = environment;
+  for (const auto& [k, v] : environment) ctx.environ_expansions["ENV_" + k] = v;
+  return okStatus();
+}
+
+// Command-line values for [supervisord], checked before the file is read as
+// Supervisor's getopt handlers are.
+Status applyOverrides(const ParseContext& ctx, SupervisordConfig* s) {
+  for (const auto& [key, value] : ctx.opts.supervisord_overrides) {
+    auto fail = [&](const Error& e) {
+      return Error{"invalid value for --" + key + " " + py::repr(value) + ": " + e.message};
+    };
+    auto flag = [&]() -> Result<bool> { return cv::boolean(value.empty() ? "true" : value); };
+    if (key == "nodaemon" || key == "silent" || key == "nocleanup" || key == "strip_ansi") {
+      auto b = flag();
+      if (!b.ok()) return fail(b.error());
+      if (s) (key == "nodaemon" ? s->nodaemon : key == "silent" ? s->silent
+              : key == "nocleanup" ? s->nocleanup : s->strip_ansi) = *b;
+    } else if (key == "user") {
+      if (s) s->user = value;
+    } else if (key == "identifier") {
+      if (s) s->identifier = value;
+    } else if (key == "umask") {
+      auto v = cv::octal(value);
+      if (!v.ok()) return fail(v.error());
+      if (s) s->umask = *v;
+    } else if (key == "directory" || key == "childlogdir") {
+      auto v = cv::existingDirectory(value, ctx.env);
+      if (!v.ok()) return fail(v.error());
+      if (s) (key == "directory" ? s->directory : s->childlogdir) = *v;
+    } else if (key == "logfile" || key == "pidfile") {
+      auto v = cv::existingDirpath(value, ctx.env);
+      if (!v.ok()) return fail(v.error());
+      if (s) (key == "logfile" ? s->logfile : s->pidfile) = *v;
+    } else if (key == "logfile_maxbytes") {
+      auto v = cv::byteSize(value);
+      if (!v.ok()) return fail(v.error());
+      if (s) s->logfile_maxbytes = *v;
+    } else if (key == "logfile_backups" || key == "minfds" || key == "minprocs") {
+      auto v = cv::integer(value);
+      if (!v.ok()) return fail(v.error());
+      if (s) {
+        if (key == "logfile_backups") s->logfile_backups = static_cast<int>(*v);
+        else (key == "minfds" ? s->minfds : s->minprocs) = *v;
+      }
+    } else if (key == "loglevel") {
+      auto v = cv::loggingLevel(value);
+      if (!v.ok()) return fail(v.error());
+      if (s) s->loglevel = *v;
+    }
+  }
+  return okStatus();
+}
+
+void initContext(ParseContext& ctx, const std::string& path) {
+  ctx.env.environ = &ctx.opts.environ;
+  ctx.env.cwd = ctx.opts.cwd;
+  ctx.env.check_filesystem = ctx.opts.check_filesystem;
+  ctx.env.check_users = ctx.opts.check_users;
+  ctx.configfile = path;
+  ctx.here = absPath(ctx, dirName(path));
+  for (const auto& [k, v] : ctx.opts.environ) ctx.environ_expansions["ENV_" + k] = v;
+}
+
+Result<Config> parseInto(ParseContext& ctx, bool* ini_ok) {
+  SUP_TRY(ok_overrides, applyOverrides(ctx, nullptr));
+  (void)ok_overrides;
+  SUP_TRY(ini_read, readIni(ctx, ini_ok));
+  (void)ini_read;
+  if (!ctx.ini.hasSection("supervisord")) {
+    return Error{".ini file does not include supervisord section"};
+  }
+  Config cfg;
+  cfg.path = ctx.configfile;
+  SUP_TRY(sup_ok, readSupervisord(ctx, cfg.supervisord));
+  (void)sup_ok;
+  SUP_TRY(rpc, detail::rpcInterfacesFromParser(ctx));
+  cfg.rpcinterfaces = std::move(rpc);
+  SUP_TRY(groups, detail::groupsFromParser(ctx));
+  for (GroupConfig& g : groups) {
+    for (ProcessConfig& p : g.processes) {
+      std::map<std::string, std::string> env = cfg.supervisord.environment;
+      for (const auto& kv : p.environment) env[kv.first] = kv.second;
+      p.environment = std::move(env);
+    }
+  }
+  cfg.groups = std::move(groups);
+  SUP_TRY(servers, detail::serversFromParser(ctx));
+  cfg.servers = std::move(servers);
+
+  // realize(): command-line values win, then the user check and paths.
+  SUP_TRY(ov, applyOverrides(ctx, &cfg.supervisord));
+  (void)ov;
+  SupervisordConfig& s = cfg.supervisord;
+  if (s.user && ctx.env.check_users) {
+    auto uid = cv::nameToUid(*s.user);
+    if (!uid.ok()) return uid.error();
+  }
+  if (s.logfile != "syslog") s.logfile = detail::normalize(ctx, s.logfile);
+  s.pidfile = detail::normalize(ctx, s.pidfile);
+  for (const ServerConfig& c : cfg.servers) {
+    if (c.type == ServerConfig::Type::Unix) {
+      cfg.serverurl = "unix://" + c.file;
+      break;
+    }
+  }
+  if (!cfg.serverurl) {
+    // Supervisor keeps overwriting, so the last inet server wins.
+    for (const ServerConfig& c : cfg.servers) {
+      if (c.type == ServerConfig::Type::Inet) {
+        cfg.serverurl = "http://" + (c.host.empty() ? std::string("localhost") : c.host) + ":" +
+                        std::to_string(c.port);
+      }
+    }
+  }
+  cfg.warnings = ctx.warnings;
+  cfg.infos = ctx.infos;
+  return cfg;
+}
+
+}  // namespace
+
+ParseOptions defaultParseOptions() {
+  ParseOptions o;
+  for (char** e = environ; e && *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (!eq) continue;
+    o.environ.emplace(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
+  }
+  struct utsname u;
+  if (::uname(&u) == 0) o.host_node_name = u.nodename;
+  char buf[4096];
+  if (::getcwd(buf, sizeof buf)) o.cwd = buf;
+  return o;
+}
+
+ParseOutcome parseConfigDetailed(const std::string& path, const ParseOptions& opts) {
+  ParseContext ctx{opts, {}, {}, {}, {}, {}, {}, {}};
+  initContext(ctx, path);
+  bool ini_ok = false;
+  ParseOutcome out;
+  out.config = parseInto(ctx, &ini_ok);
+  if (ini_ok) out.ini = ctx.ini;
+  out.warnings = ctx.warnings;
+  out.infos = ctx.infos;
+  return out;
+}
+
+Result<Config> loadConfig(const std::string& path, const ParseOptions& opts) {
+  return parseConfigDetailed(path, opts).config;
+}
+
+Result<Config> loadCtlConfig(const std::string& path, const ParseOptions& opts) {
+  ParseContext ctx{opts, {}, {}, {}, {}, {}, {}, {}};
+  initContext(ctx, path);
+  ctx.here = dirName(detail::normalize(ctx, path));
+  if (!pathExists(path)) return Error{"could not find config file " + path};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"could not read config file " + path};
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  Status read = ctx.ini.readString(buf.str(), path);
+  if (!read.ok()) return read.error();
+  Config cfg;
+  cfg.path = path;
+  if (auto servers = detail::serversFromParser(ctx); servers.ok()) cfg.servers = *servers;
+  for (const ServerConfig& c : cfg.servers) {
+    if (c.type == ServerConfig::Type::Unix && !cfg.serverurl) cfg.serverurl = "unix://" + c.file;
+  }
+  for (const ServerConfig& c : cfg.servers) {
+    if (c.type == ServerConfig::Type::Inet && !cfg.serverurl) {
+      cfg.serverurl = "http://" + (c.host.empty() ? std::string("localhost") : c.host) + ":" +
+                      std::to_string(c.port);
+    }
+  }
+  if (!ctx.ini.hasSection("supervisorctl")) return cfg;
+  CtlConfig ctl;
+  const FormatNames here{{"here", ctx.here}};
+  SUP_TRY(url, ctx.get("supervisorctl", "serverurl", std::nullopt, here));
+  if (url && url->rfind("unix://", 0) == 0) *url = "unix://" + detail::normalize(ctx, url->substr(7));
+  ctl.serverurl = url;
+  SUP_TRY(prompt, ctx.get("supervisorctl", "prompt", std::string("supervisor")));
+  ctl.prompt = *prompt;
+  SUP_TRY(username, ctx.get("supervisorctl", "username", std::nullopt));
+  ctl.username = username;
+  SUP_TRY(password, ctx.get("supervisorctl", "password", std::nullopt));
+  ctl.password = password;
+  SUP_TRY(history, ctx.get("supervisorctl", "history_file", std::nullopt, here));
+  if (history && !history->empty()) ctl.history_file = detail::normalize(ctx, *history);
+  cfg.ctl = ctl;
+  return cfg;
+}
+
 }  // namespace sup

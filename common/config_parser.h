@@ -4,9 +4,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/config_model.h"
+#include "common/ini_reader.h"
 #include "common/result.h"
 
 namespace sup {
@@ -30,6 +33,17 @@ ParseOptions defaultParseOptions();
 /// Parse, expand and validate `path`. On failure the Error holds the exact
 /// text Supervisor prints after "Error: ".
 Result<Config> loadConfig(const std::string& path, const ParseOptions& opts);
+
+/// Everything one parse produced, for --print-config and the corpus tests:
+/// the result, the raw INI layer (absent when the main file itself failed to
+/// parse as INI) and the parse warnings/infos gathered up to the end or error.
+struct ParseOutcome {
+  Result<Config> config = Error{""};
+  std::optional<IniDocument> ini;
+  std::vector<std::string> warnings;
+  std::vector<std::string> infos;
+};
+ParseOutcome parseConfigDetailed(const std::string& path, const ParseOptions& opts);
 
 /// Read only what supervisorctl needs ([supervisorctl], plus the first
 /// [unix_http_server]/[inet_http_server] for the default server URL).

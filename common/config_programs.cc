@@ -1,0 +1,434 @@
+// [program:x], [group:x], [eventlistener:x] and [fcgi-program:x], read the
+// way Supervisor 4.2.5's process_groups_from_parser() and
+// _processes_from_section() read them: same option order (so the same error
+// wins), same expansion names, same warnings.
+#include <algorithm>
+#include <unistd.h>
+
+#include "common/config_parse_context.h"
+#include "common/py_text.h"
+#include "common/shlex.h"
+
+namespace sup::detail {
+namespace {
+
+#define SUP_TRY(var, expr)            \
+  auto var##_r = (expr);              \
+  if (!var##_r.ok()) return var##_r.error(); \
+  auto var = std::move(*var##_r)
+
+const char* const kEventTypes[] = {
+    "EVENT", "PROCESS_STATE", "PROCESS_STATE_STOPPED", "PROCESS_STATE_EXITED",
+    "PROCESS_STATE_STARTING", "PROCESS_STATE_STOPPING", "PROCESS_STATE_BACKOFF",
+    "PROCESS_STATE_FATAL", "PROCESS_STATE_RUNNING", "PROCESS_STATE_UNKNOWN",
+    "PROCESS_COMMUNICATION", "PROCESS_COMMUNICATION_STDOUT", "PROCESS_COMMUNICATION_STDERR",
+    "PROCESS_LOG", "PROCESS_LOG_STDOUT", "PROCESS_LOG_STDERR", "REMOTE_COMMUNICATION",
+    "SUPERVISOR_STATE_CHANGE", "SUPERVISOR_STATE_CHANGE_RUNNING",
+    "SUPERVISOR_STATE_CHANGE_STOPPING", "TICK", "TICK_5", "TICK_60", "TICK_3600",
+    "PROCESS_GROUP", "PROCESS_GROUP_ADDED", "PROCESS_GROUP_REMOVED"};
+
+std::string afterColon(const std::string& section) { return section.substr(section.find(':') + 1); }
+
+bool startsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// Expansions shared by one section's gets. Supervisor aliases this dict with
+// the per-process one, so process_num, numprocs and the program's ENV_* leak
+// into every later get of the section; we keep that by mutating one map.
+Result<std::vector<ProcessConfig>> processesFromSectionInner(ParseContext& ctx,
+                                                             const std::string& section,
+                                                             const std::string& group_name) {
+  SUP_TRY(program_name, cv::processOrGroupName(afterColon(section)));
+  FormatNames common{{"here", ctx.here},
+                     {"program_name", program_name},
+                     {"host_node_name", ctx.opts.host_node_name},
+                     {"group_name", group_name}};
+  auto get = [&](const char* opt, std::optional<std::string> dflt) {
+    return ctx.get(section, opt, std::move(dflt), common);
+  };
+  // Gets whose default is a plain string never come back empty.
+  auto getStr = [&](const char* opt, const char* dflt) -> Result<std::string> {
+    auto v = get(opt, std::string(dflt));
+    if (!v.ok()) return v.error();
+    return **v;
+  };
+  auto getInt = [&](const char* opt, const char* dflt) -> Result<long long> {
+    auto v = getStr(opt, dflt);
+    if (!v.ok()) return v.error();
+    return cv::integer(*v);
+  };
+  auto getBool = [&](const char* opt, const char* dflt) -> Result<bool> {
+    auto v = getStr(opt, dflt);
+    if (!v.ok()) return v.error();
+    return cv::boolean(*v);
+  };
+
+  ProcessConfig proto;
+  SUP_TRY(priority, getInt("priority", "999"));
+  proto.priority = static_cast<int>(priority);
+  SUP_TRY(autostart, getBool("autostart", "true"));
+  proto.autostart = autostart;
+  SUP_TRY(autorestart_s, getStr("autorestart", "unexpected"));
+  SUP_TRY(autorestart, cv::autoRestart(autorestart_s));
+  proto.autorestart = autorestart;
+  SUP_TRY(startsecs, getInt("startsecs", "1"));
+  proto.startsecs = static_cast<int>(startsecs);
+  SUP_TRY(startretries, getInt("startretries", "3"));
+  proto.startretries = static_cast<int>(startretries);
+  SUP_TRY(stopsignal_s, getStr("stopsignal", "TERM"));
+  SUP_TRY(stopsignal, cv::signalNumber(stopsignal_s));
+  proto.stopsignal = stopsignal;
+  SUP_TRY(stopwaitsecs, getInt("stopwaitsecs", "10"));
+  proto.stopwaitsecs = static_cast<int>(stopwaitsecs);
+  SUP_TRY(stopasgroup, getBool("stopasgroup", "false"));
+  proto.stopasgroup = stopasgroup;
+  SUP_TRY(killasgroup, getBool("killasgroup", stopasgroup ? "True" : "False"));
+  proto.killasgroup = killasgroup;
+  SUP_TRY(exitcodes_s, getStr("exitcodes", "0"));
+  SUP_TRY(exitcodes, cv::exitCodes(exitcodes_s));
+  proto.exitcodes = exitcodes;
+  SUP_TRY(redirect_stderr, getBool("redirect_stderr", "false"));
+  proto.redirect_stderr = redirect_stderr;
+  SUP_TRY(numprocs, getInt("numprocs", "1"));
+  SUP_TRY(numprocs_start, getInt("numprocs_start", "0"));
+  std::string environment_str = *ctx.raw(section, "environment", std::string());
+  SUP_TRY(out_cmax_s, getStr("stdout_capture_maxbytes", "0"));
+  SUP_TRY(out_cmax, cv::byteSize(out_cmax_s));
+  proto.stdout_log.capture_maxbytes = out_cmax;
+  SUP_TRY(out_events, getBool("stdout_events_enabled", "false"));
+  proto.stdout_log.events_enabled = out_events;
+  SUP_TRY(err_cmax_s, getStr("stderr_capture_maxbytes", "0"));
+  SUP_TRY(err_cmax, cv::byteSize(err_cmax_s));
+  proto.stderr_log.capture_maxbytes = err_cmax;
+  SUP_TRY(err_events, getBool("stderr_events_enabled", "false"));
+  proto.stderr_log.events_enabled = err_events;
+  SUP_TRY(serverurl, get("serverurl", std::nullopt));
+  if (serverurl && !serverurl->empty() && py::upper(py::strip(*serverurl)) == "AUTO") {
+    serverurl.reset();
+  }
+  proto.serverurl = serverurl;
+  SUP_TRY(user, get("user", std::nullopt));
+  if (user && ctx.env.check_users) {
+    auto uid = cv::nameToUid(*user);
+    if (!uid.ok()) return uid.error();
+  }
+  proto.user = user;
+  SUP_TRY(umask_s, get("umask", std::nullopt));
+  if (umask_s) {
+    SUP_TRY(umask, cv::octal(*umask_s));
+    proto.umask = umask;
+  }
+  SUP_TRY(process_name,
+          cv::processOrGroupName(*ctx.raw(section, "process_name", "%(program_name)s")));
+  if (numprocs > 1 && process_name.find("%(process_num)") == std::string::npos) {
+    return Error{"%(process_num) must be present within process_name when numprocs > 1"};
+  }
+  if (stopasgroup && !killasgroup) {
+    return Error{"Cannot set stopasgroup=true and killasgroup=false"};
+  }
+
+  std::vector<ProcessConfig> programs;
+  for (long long num = numprocs_start; num < numprocs + numprocs_start; ++num) {
+    common["process_num"] = num;
+    common["numprocs"] = numprocs;
+    for (const auto& kv : ctx.environ_expansions) common[kv.first] = kv.second;
+    ProcessConfig pc = proto;
+    SUP_TRY(env_text, expandFormat(environment_str, common, "environment"));
+    SUP_TRY(environment, parseKeyValuePairs(env_text));
+    for (const auto& [k, v] : environment) common["ENV_" + k] = v;
+    pc.environment = environment;
+    SUP_TRY(directory, get("directory", std::nullopt));
+    pc.directory = directory;
+    for (int stream = 0; stream < 2; ++stream) {
+      const std::string ch = stream == 0 ? "stdout" : "stderr";
+      StreamLogConfig& log = stream == 0 ? pc.stdout_log : pc.stderr_log;
+      const std::string lf_key = ch + "_logfile";
+      SUP_TRY(lf_raw, get(lf_key.c_str(), std::nullopt));
+      LogFileSpec spec;  // Kind::Auto: Supervisor's Automatic default
+      bool deprecated_syslog = false;
+      if (lf_raw) {
+        SUP_TRY(lf_expanded, expandFormat(*lf_raw, common, lf_key));
+        SUP_TRY(parsed, cv::logfileName(lf_expanded, ctx.env, &deprecated_syslog));
+        spec = parsed;
+      }
+      log.logfile = spec;
+      SUP_TRY(backups, getInt((ch + "_logfile_backups").c_str(), "10"));
+      log.logfile_backups = static_cast<int>(backups);
+      SUP_TRY(maxbytes_s, getStr((ch + "_logfile_maxbytes").c_str(), "50MB"));
+      SUP_TRY(maxbytes, cv::byteSize(maxbytes_s));
+      log.logfile_maxbytes = maxbytes;
+      SUP_TRY(syslog, getBool((ch + "_syslog").c_str(), "False"));
+      log.syslog = syslog;
+      if (deprecated_syslog) {
+        ctx.warnings.push_back("For [" + section + "], " + lf_key +
+                               "=syslog but this is deprecated and will be removed.  Use " + ch +
+                               "_syslog=true to enable syslog instead.");
+        log.syslog = true;
+      }
+      if (log.logfile.kind == LogFileSpec::Kind::Auto && maxbytes == 0) {
+        ctx.warnings.push_back("For [" + section + "], AUTO logging used for " + lf_key +
+                               " without rollover, set maxbytes > 0 to avoid filling up "
+                               "filesystem unintentionally");
+      }
+    }
+    if (redirect_stderr) {
+      if (pc.stderr_log.logfile.kind == LogFileSpec::Kind::Path) {
+        ctx.warnings.push_back("For [" + section +
+                               "], redirect_stderr=true but stderr_logfile has also been set to "
+                               "a filename, the filename has been ignored");
+      }
+      pc.stderr_log.logfile = LogFileSpec{LogFileSpec::Kind::None, ""};
+    }
+    SUP_TRY(command, get("command", std::nullopt));
+    if (!command) return Error{"program section " + section + " does not specify a command"};
+    pc.command = *command;
+    auto argv = shlexSplit(pc.command);
+    if (argv.ok()) {
+      pc.argv = *argv;
+    } else {
+      pc.argv_error = "can't parse command " + py::repr(pc.command) + ": " + argv.error().message;
+    }
+    SUP_TRY(name, expandFormat(process_name, common, "process_name"));
+    pc.name = name;
+    pc.group = group_name;
+    programs.push_back(std::move(pc));
+  }
+  std::stable_sort(programs.begin(), programs.end(), [](const auto& a, const auto& b) {
+    return a.priority != b.priority ? a.priority < b.priority : a.name < b.name;
+  });
+  return programs;
+}
+
+Result<std::vector<ProcessConfig>> processesFromSection(ParseContext& ctx,
+                                                        const std::string& section,
+                                                        const std::string& group_name) {
+  auto result = processesFromSectionInner(ctx, section, group_name);
+  if (result.ok()) return result;
+  auto it = ctx.ini.sectionToFile().find(section);
+  const std::string& file = it != ctx.ini.sectionToFile().end() ? it->second : ctx.configfile;
+  return Error{result.error().message + " in section " + py::repr(section) +
+               " (file: " + py::repr(file) + ")"};
+}
+
+Result<long long> groupPriority(const ParseContext& ctx, const std::string& section,
+                                const char* dflt) {
+  auto v = ctx.get(section, "priority", std::string(dflt), {{"here", ctx.here}});
+  if (!v.ok()) return v.error();
+  return cv::integer(**v);
+}
+
+Result<FcgiSocketConfig> parseFcgiSocket(const ParseContext& ctx, const std::string& sock,
+                                         const std::optional<std::string>& user,
+                                         std::optional<std::pair<std::string, std::optional<std::string>>> owner,
+                                         std::optional<int> mode, int backlog) {
+  FcgiSocketConfig cfg;
+  cfg.backlog = backlog;
+  if (startsWith(sock, "unix://")) {
+    std::string path = sock.substr(7);
+    if (path.empty() || path[0] != '/') {
+      return Error{"('Unix socket path %s is not an absolute path', " + py::repr(path) + ")"};
+    }
+    path = normalize(ctx, path);
+    if (!owner && user) {
+      if (!ctx.env.check_users) {
+        owner = std::make_pair(*user, std::nullopt);
+      } else {
+        auto uid = cv::nameToUid(*user);
+        if (uid.ok() && *uid != static_cast<long long>(::getuid())) {
+          owner = std::make_pair(*user, std::nullopt);
+        }
+      }
+    }
+    cfg.url = "unix://" + path;
+    cfg.owner = owner;
+    cfg.mode = mode ? *mode : 0700;
+    return cfg;
+  }
+  if (owner || mode) {
+    return Error{"socket_owner and socket_mode params should only be used with a Unix domain socket"};
+  }
+  if (startsWith(sock, "tcp://")) {
+    std::string rest = sock.substr(6);
+    size_t colon = rest.find(':');
+    bool ok = colon != std::string::npos && colon > 0 && colon + 1 < rest.size();
+    for (size_t i = 0; ok && i < colon; ++i) ok = !py::isSpace(static_cast<unsigned char>(rest[i]));
+    for (size_t i = colon + 1; ok && i < rest.size(); ++i) ok = rest[i] >= '0' && rest[i] <= '9';
+    if (ok) {
+      auto port = cv::integer(rest.substr(colon + 1));
+      if (port.ok()) {
+        cfg.url = "tcp://" + rest.substr(0, colon) + ":" + std::to_string(*port);
+        cfg.mode = 0;
+        return cfg;
+      }
+    }
+  }
+  return Error{"('Bad socket format %s', " + py::repr(sock) + ")"};
+}
+
+Result<GroupConfig> fcgiGroup(ParseContext& ctx, const std::string& section) {
+  GroupConfig g;
+  g.kind = GroupConfig::Kind::FcgiProgram;
+  SUP_TRY(name, cv::processOrGroupName(afterColon(section)));
+  g.name = name;
+  SUP_TRY(priority, groupPriority(ctx, section, "999"));
+  g.priority = static_cast<int>(priority);
+  const FormatNames here{{"here", ctx.here}};
+  SUP_TRY(user, ctx.get(section, "user", std::nullopt, here));
+  if (user && ctx.env.check_users) {
+    auto uid = cv::nameToUid(*user);
+    if (!uid.ok()) return uid.error();
+  }
+  int backlog = 0;
+  SUP_TRY(backlog_s, ctx.get(section, "socket_backlog", std::nullopt, here));
+  if (backlog_s) {
+    SUP_TRY(b, cv::integer(*backlog_s));
+    if (b < 1 || b > 65535) return Error{"Invalid socket_backlog value " + std::to_string(b)};
+    backlog = static_cast<int>(b);
+  }
+  std::optional<std::pair<std::string, std::optional<std::string>>> owner;
+  SUP_TRY(owner_s, ctx.get(section, "socket_owner", std::nullopt, here));
+  if (owner_s) {
+    auto o = cv::userGroup(*owner_s, ctx.env);
+    if (!o.ok()) return Error{"Invalid socket_owner value " + *owner_s};
+    owner = *o;
+  }
+  std::optional<int> mode;
+  SUP_TRY(mode_s, ctx.get(section, "socket_mode", std::nullopt, here));
+  if (mode_s) {
+    auto m = cv::octal(*mode_s);
+    if (!m.ok()) return Error{"Invalid socket_mode value " + *mode_s};
+    mode = *m;
+  }
+  SUP_TRY(sock, ctx.get(section, "socket", std::nullopt, {{"here", ctx.here}, {"program_name", name}}));
+  if (!sock || sock->empty()) return Error{"[" + section + "] section requires a \"socket\" line"};
+  auto socket = parseFcgiSocket(ctx, *sock, user, owner, mode, backlog);
+  if (!socket.ok()) return Error{socket.error().message + " in [" + section + "] socket"};
+  g.socket = *socket;
+  SUP_TRY(processes, processesFromSection(ctx, section, name));
+  g.processes = std::move(processes);
+  return g;
+}
+
+Result<GroupConfig> eventListenerGroup(ParseContext& ctx, const std::string& section) {
+  GroupConfig g;
+  g.kind = GroupConfig::Kind::EventListener;
+  g.name = afterColon(section);  // Supervisor does not validate the pool name here
+  SUP_TRY(priority, groupPriority(ctx, section, "-1"));
+  g.priority = static_cast<int>(priority);
+  const FormatNames here{{"here", ctx.here}};
+  SUP_TRY(buffer_s, ctx.get(section, "buffer_size", std::string("10"), here));
+  SUP_TRY(buffer_size, cv::integer(*buffer_s));
+  if (buffer_size < 1) {
+    return Error{"[" + section + "] section sets invalid buffer_size (" +
+                 std::to_string(buffer_size) + ")"};
+  }
+  g.buffer_size = static_cast<int>(buffer_size);
+  SUP_TRY(handler, ctx.get(section, "result_handler",
+                           std::string("supervisor.dispatchers:default_handler"), here));
+  std::string syntax_error;
+  if (!importSpecResolves(*handler, &syntax_error)) {
+    if (!syntax_error.empty()) return Error{syntax_error};
+    return Error{*handler + " cannot be resolved within [" + section + "]"};
+  }
+  g.result_handler = *handler;
+  SUP_TRY(events_s, ctx.get(section, "events", std::string(), here));
+  std::vector<std::string> names;
+  for (const std::string& e : cv::listOfStrings(*events_s)) {
+    std::string upper = py::upper(e);
+    if (std::find(names.begin(), names.end(), upper) == names.end()) names.push_back(upper);
+  }
+  if (names.empty()) return Error{"[" + section + "] section requires an \"events\" line"};
+  for (const std::string& n : names) {
+    bool known = std::any_of(std::begin(kEventTypes), std::end(kEventTypes),
+                             [&](const char* t) { return n == t; });
+    if (!known) return Error{"Unknown event type " + n + " in [" + section + "] events"};
+  }
+  std::sort(names.begin(), names.end());
+  g.events = names;
+  SUP_TRY(redirect_s, ctx.get(section, "redirect_stderr", std::string("false"), here));
+  SUP_TRY(redirect, cv::boolean(*redirect_s));
+  if (redirect) {
+    return Error{"[" + section +
+                 "] section sets redirect_stderr=true but this is not allowed because it will "
+                 "interfere with the eventlistener protocol"};
+  }
+  SUP_TRY(processes, processesFromSection(ctx, section, g.name));
+  g.processes = std::move(processes);
+  return g;
+}
+
+}  // namespace
+
+Result<std::vector<GroupConfig>> groupsFromParser(ParseContext& ctx) {
+  std::vector<GroupConfig> groups;
+  const std::vector<std::string> all = ctx.ini.sections();
+  auto exists = [&](const std::string& s) { return std::find(all.begin(), all.end(), s) != all.end(); };
+  std::vector<std::string> exclude;
+  const FormatNames here{{"here", ctx.here}};
+
+  for (const std::string& section : all) {
+    if (!startsWith(section, "group:")) continue;
+    GroupConfig g;
+    g.kind = GroupConfig::Kind::Group;
+    SUP_TRY(name, cv::processOrGroupName(afterColon(section)));
+    g.name = name;
+    SUP_TRY(programs_s, ctx.get(section, "programs", std::nullopt, here));
+    std::vector<std::string> programs = cv::listOfStrings(programs_s ? *programs_s : "");
+    SUP_TRY(priority, groupPriority(ctx, section, "999"));
+    g.priority = static_cast<int>(priority);
+    // Supervisor reuses its `section` variable for the member section, so
+    // after the first member the messages name that member's section.
+    std::string current = section;
+    for (const std::string& program : programs) {
+      const std::string ps = "program:" + program, fs = "fcgi-program:" + program;
+      if (!exists(ps) && !exists(fs)) {
+        return Error{"[" + current + "] names unknown program or fcgi-program " + program};
+      }
+      if (exists(ps) && exists(fs)) {
+        return Error{"[" + current + "] name " + program +
+                     " is ambiguous (exists as program and fcgi-program)"};
+      }
+      current = exists(ps) ? ps : fs;
+      exclude.push_back(current);
+      SUP_TRY(processes, processesFromSection(ctx, current, name));
+      g.processes.insert(g.processes.end(), processes.begin(), processes.end());
+    }
+    groups.push_back(std::move(g));
+  }
+  auto excluded = [&](const std::string& s) {
+    return std::find(exclude.begin(), exclude.end(), s) != exclude.end();
+  };
+  for (const std::string& section : all) {
+    if (!startsWith(section, "program:") || excluded(section)) continue;
+    GroupConfig g;
+    SUP_TRY(name, cv::processOrGroupName(afterColon(section)));
+    g.name = name;
+    SUP_TRY(priority, groupPriority(ctx, section, "999"));
+    g.priority = static_cast<int>(priority);
+    SUP_TRY(processes, processesFromSection(ctx, section, name));
+    g.processes = std::move(processes);
+    groups.push_back(std::move(g));
+  }
+  for (const std::string& section : all) {
+    if (!startsWith(section, "eventlistener:")) continue;
+    SUP_TRY(g, eventListenerGroup(ctx, section));
+    groups.push_back(std::move(g));
+  }
+  for (const std::string& section : all) {
+    if (!startsWith(section, "fcgi-program:") || excluded(section)) continue;
+    SUP_TRY(g, fcgiGroup(ctx, section));
+    groups.push_back(std::move(g));
+  }
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    return a.priority != b.priority ? a.priority < b.priority : a.name < b.name;
+  });
+  for (size_t i = 0; i < groups.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (groups[j].name == groups[i].name) groups[i].shadowed = true;
+    }
+  }
+  return groups;
+}
+
+}  // namespace sup::detail
