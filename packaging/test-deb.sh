@@ -199,8 +199,10 @@ trap 'exit 130' INT TERM
 # ---------------------------------------------------------------- tools
 echo "-- installing tools and build dependencies (apt-get)"
 apt-get update -qq >>"$log" 2>&1 || info "apt-get update failed; using the package lists as they are"
-apt-get install -y -qq --no-install-recommends dpkg-dev debhelper fakeroot lintian \
-    procps >>"$log" 2>&1 || die "install tools (dpkg-dev debhelper fakeroot lintian)"
+tools=(lintian procps)
+[[ -z $deb ]] && tools+=(dpkg-dev debhelper fakeroot)
+apt-get install -y -qq --no-install-recommends "${tools[@]}" >>"$log" 2>&1 ||
+    die "install tools (${tools[*]})"
 if ! command -v systemd-analyze >/dev/null; then
     apt-get install -y -qq --no-install-recommends systemd >>"$log" 2>&1 ||
         info "systemd (for systemd-analyze) could not be installed"
@@ -237,11 +239,20 @@ check "conffiles list /etc/supervisor/supervisord.conf" \
 
 # ---------------------------------------------------------------- lintian
 echo "-- lintian"
-changes=${deb%.deb}.changes
+# The .changes covers the .deb, its dbgsym and the .buildinfo; without all of
+# them beside it, check the .deb alone.
 target=$deb
-[[ -f $changes ]] && target=$changes
+changes=${deb%.deb}.changes
+if [[ -f $changes ]] && (cd "$(dirname "$changes")" &&
+    awk '/^Files:/ { f = 1; next } /^[^ ]/ { f = 0 } f { print $5 }' "$changes" |
+    xargs -r ls >/dev/null 2>&1); then
+    target=$changes
+fi
 lintian --pedantic -I -E --allow-root "$target" >"$work/lintian" 2>&1
+lintian_rc=$?
 sed 's/^/  | /' "$work/lintian"
+check "lintian ran on $(basename "$target")" \
+    bash -c "[[ $lintian_rc != 2 ]] && ! grep -q '^No packages selected\|^Skipping' '$work/lintian'"
 check "lintian: no errors" bash -c "! grep -q '^E: ' '$work/lintian'"
 unjustified=""
 for tag in $(awk '/^W: / { print $3 }' "$work/lintian" | sort -u); do
