@@ -47,9 +47,15 @@ Now Supervisor::now() const {
 }
 
 void Supervisor::startup() {
-  for (const auto& g : config_.groups) {
-    if (!g.shadowed) addGroupInternal(g);
-  }
+  // The parser hands groups over in start order already; sorting (stably)
+  // again keeps hand-built configs honest too.
+  std::vector<const GroupConfig*> order;
+  for (const auto& g : config_.groups)
+    if (!g.shadowed) order.push_back(&g);
+  std::stable_sort(order.begin(), order.end(), [](const GroupConfig* a, const GroupConfig* b) {
+    return a->priority < b->priority;
+  });
+  for (const GroupConfig* g : order) addGroupInternal(*g);
 }
 
 Supervisor::Process* Supervisor::find(const ProcessId& id) const {
@@ -166,19 +172,21 @@ void Supervisor::doSpawn(Process& p) {
 }
 
 void Supervisor::reap() {
-  for (const ReapedChild& c : reapChildren()) {
-    auto it = by_pid_.find(c.pid);
-    if (it == by_pid_.end()) {
-      log_.info("reaped unknown pid " + std::to_string(c.pid) + " (" +
-                decodeWaitStatus(c.wait_status).second + ")");
-      continue;
-    }
-    Process* p = it->second;
-    by_pid_.erase(it);
-    // Everything the child wrote before it died is still in the pipe.
-    p->capture->drainAndDetach();
-    apply(*p, p->machine.onExit(c.wait_status, now(), state_ == SupervisorState::Running));
+  for (const ReapedChild& c : reapChildren()) childExited(c.pid, c.wait_status);
+}
+
+void Supervisor::childExited(int pid, int wait_status) {
+  auto it = by_pid_.find(pid);
+  if (it == by_pid_.end()) {
+    log_.info("reaped unknown pid " + std::to_string(pid) + " (" +
+              decodeWaitStatus(wait_status).second + ")");
+    return;
   }
+  Process* p = it->second;
+  by_pid_.erase(it);
+  // Everything the child wrote before it died is still in the pipe.
+  p->capture->drainAndDetach();
+  apply(*p, p->machine.onExit(wait_status, now(), state_ == SupervisorState::Running));
 }
 
 void Supervisor::onStateChanged(Process& p, ProcessState from, ProcessState to) {

@@ -119,6 +119,9 @@ class Supervisor {
   void handleSignal(int signo);
   /// Reap every exited child and feed the exits to their state machines.
   void reap();
+  /// Feed one reaped child (reap() calls this for each; tests call it with
+  /// a FakeSpawner's pids). Unknown pids are logged as "reaped unknown pid".
+  void childExited(int pid, int wait_status);
 
   // --- the daemon as a whole ----------------------------------------------
   SupervisorState state() const { return state_; }

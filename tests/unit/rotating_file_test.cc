@@ -1,0 +1,139 @@
+// RotatingFile: Supervisor's size rotation and naming, on real files in a
+// private temp dir.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "supervisord/rotating_file.h"
+
+namespace fs = std::filesystem;
+using sup::RotatingFile;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "rotating-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE("a write that reaches maxbytes rotates f to f.1 and starts f empty") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 10, 3);
+  REQUIRE(rf.open());
+  rf.write("12345");
+  CHECK_FALSE(fs::exists(dir.path / "app.log.1"));
+  rf.write("678901");  // 11 bytes: past maxbytes after this write
+  CHECK(slurp(dir.path / "app.log.1") == "12345678901");
+  CHECK(slurp(f) == "");
+  rf.write("abc");
+  CHECK(slurp(f) == "abc");
+}
+
+TEST_CASE("backups shift f.1 to f.2 up to the backups count and the oldest is dropped") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 4, 2);
+  REQUIRE(rf.open());
+  rf.write("aaaa");
+  rf.write("bbbb");
+  rf.write("cccc");
+  CHECK(slurp(dir.path / "app.log.1") == "cccc");
+  CHECK(slurp(dir.path / "app.log.2") == "bbbb");
+  CHECK_FALSE(fs::exists(dir.path / "app.log.3"));
+}
+
+TEST_CASE("backups=0 truncates in place instead of renaming") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 4, 0);
+  REQUIRE(rf.open());
+  rf.write("aaaaa");
+  CHECK(slurp(f) == "");
+  CHECK_FALSE(fs::exists(dir.path / "app.log.1"));
+  rf.write("xy");
+  CHECK(slurp(f) == "xy");
+}
+
+TEST_CASE("maxbytes=0 never rotates") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 0, 5);
+  REQUIRE(rf.open());
+  for (int i = 0; i < 100; ++i) rf.write("0123456789");
+  CHECK(fs::file_size(f) == 1000);
+  CHECK_FALSE(fs::exists(dir.path / "app.log.1"));
+}
+
+TEST_CASE("an existing file is appended to and its size counts toward maxbytes") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  { std::ofstream(f) << "old-"; }
+  RotatingFile rf(f.string(), 6, 1);
+  REQUIRE(rf.open());
+  CHECK(rf.size() == 4);
+  rf.write("new");
+  CHECK(slurp(dir.path / "app.log.1") == "old-new");
+}
+
+TEST_CASE("a pipe is written to and never rotated or truncated") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  std::string path = "/proc/self/fd/" + std::to_string(fds[1]);
+  RotatingFile rf(path, 4, 2);
+  REQUIRE(rf.open());
+  CHECK_FALSE(rf.seekable());
+  CHECK(rf.write("hello world"));
+  CHECK(rf.clear());  // must not unlink anything
+  char buf[64] = {0};
+  ssize_t n = ::read(fds[0], buf, sizeof buf);
+  CHECK(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0) == "hello world");
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST_CASE("reopen follows a rename by an external logrotate") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 0, 0);
+  REQUIRE(rf.open());
+  rf.write("before\n");
+  fs::rename(f, dir.path / "app.log.old");
+  REQUIRE(rf.reopen());
+  rf.write("after\n");
+  CHECK(slurp(dir.path / "app.log.old") == "before\n");
+  CHECK(slurp(f) == "after\n");
+}
+
+TEST_CASE("clear removes the file and starts it empty, keeping backups") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 4, 2);
+  REQUIRE(rf.open());
+  rf.write("aaaa");
+  rf.write("bb");
+  REQUIRE(rf.clear());
+  CHECK(slurp(f) == "");
+  CHECK(slurp(dir.path / "app.log.1") == "aaaa");
+  rf.write("c");
+  CHECK(slurp(f) == "c");
+}

@@ -1,0 +1,342 @@
+// Supervisor logic with a FakeSpawner: start order, parallel stop by
+// priority, RPC-style operations and reload diffs, without forking.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "supervisord/main_log.h"
+#include "supervisord/supervisor.h"
+
+using namespace sup;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+class FakeSpawner : public Spawner {
+ public:
+  struct Kill {
+    int pid;
+    int signo;
+  };
+  std::vector<std::string> spawned;  // process names in spawn order
+  std::map<std::string, int> pids;   // name -> last pid
+  std::vector<Kill> kills;
+  std::set<std::string> failing;     // names whose spawn fails
+  int next_pid = 1000;
+
+  Result<SpawnedChild> spawn(const SpawnRequest& req) override {
+    const std::string& name = req.config->name;
+    if (failing.count(name)) return Error{"can't find command 'x'"};
+    spawned.push_back(name);
+    SpawnedChild c;
+    c.pid = next_pid++;
+    pids[name] = c.pid;
+    return c;
+  }
+  int kill(int pid, int signo) override {
+    kills.push_back({pid, signo});
+    return 0;
+  }
+  bool killed(const std::string& name) const {
+    auto it = pids.find(name);
+    if (it == pids.end()) return false;
+    for (auto& k : kills)
+      if (k.pid == it->second || k.pid == -it->second) return true;
+    return false;
+  }
+};
+
+ProcessConfig proc(const std::string& group, const std::string& name, int priority = 999) {
+  ProcessConfig p;
+  p.name = name;
+  p.group = group;
+  p.command = "/bin/true";
+  p.argv = std::vector<std::string>{"/bin/true"};
+  p.priority = priority;
+  p.startsecs = 0;
+  p.stdout_log.logfile.kind = LogFileSpec::Kind::None;
+  p.stderr_log.logfile.kind = LogFileSpec::Kind::None;
+  return p;
+}
+
+GroupConfig group(const std::string& name, int priority, std::vector<ProcessConfig> procs = {}) {
+  GroupConfig g;
+  g.name = name;
+  g.priority = priority;
+  if (procs.empty()) procs.push_back(proc(name, name, priority));
+  g.processes = std::move(procs);
+  return g;
+}
+
+struct Fixture {
+  fs::path dir;
+  EventLoop loop;
+  MainLog log;
+  FakeSpawner spawner;
+  std::unique_ptr<Supervisor> sup;
+  std::optional<RunOutcome> outcome;
+
+  explicit Fixture(std::vector<GroupConfig> groups) {
+    std::string tmpl = (fs::temp_directory_path() / "suptest-XXXXXX").string();
+    dir = ::mkdtemp(tmpl.data());
+    MainLogOptions o;
+    o.path = (dir / "sv.log").string();
+    o.level = LogLevel::Debug;
+    std::string err;
+    REQUIRE(log.open(o, &err));
+    Config c;
+    c.supervisord.childlogdir = dir.string();
+    c.groups = std::move(groups);
+    sup = std::make_unique<Supervisor>(loop, log, spawner, c);
+    sup->onFinished([this](RunOutcome r) { outcome = r; });
+  }
+  ~Fixture() {
+    sup.reset();
+    fs::remove_all(dir);
+  }
+  // Run the loop until pred() holds (deadline 2 s; the loop never blocks
+  // longer than 10 ms here).
+  bool runUntil(const std::function<bool()>& pred) {
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (!pred()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      loop.after(10ms, [] {});
+      loop.runOnce();
+    }
+    return true;
+  }
+  ProcessState state(const std::string& g, const std::string& n) {
+    return static_cast<ProcessState>(sup->processInfo({g, n})->state);
+  }
+  void exit(const std::string& name, int code) {
+    sup->childExited(spawner.pids.at(name), (code & 0xff) << 8);
+  }
+  std::string logText() {
+    std::ifstream in(dir / "sv.log");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("autostart programs start in ascending priority; autostart=false ones do not") {
+  auto manual = group("manual", 1);
+  manual.processes[0].autostart = false;
+  Fixture f({group("late", 300), manual, group("early", 5), group("mid", 100)});
+  f.sup->startup();
+  CHECK(f.spawner.spawned == std::vector<std::string>{"early", "mid", "late"});
+  CHECK(f.state("manual", "manual") == ProcessState::Stopped);
+}
+
+TEST_CASE("shutdown stops equal priorities in parallel, higher priorities first") {
+  Fixture f({group("db", 10), group("web1", 20), group("web2", 20)});
+  f.sup->startup();
+  REQUIRE(f.runUntil([&] { return f.state("db", "db") == ProcessState::Running; }));
+  f.sup->shutdown();
+  CHECK(f.spawner.killed("web1"));
+  CHECK(f.spawner.killed("web2"));
+  CHECK_FALSE(f.spawner.killed("db"));
+  f.exit("web1", 0);
+  REQUIRE(f.runUntil([&] { return true; }));
+  CHECK_FALSE(f.spawner.killed("db"));
+  f.exit("web2", 0);
+  REQUIRE(f.runUntil([&] { return f.spawner.killed("db"); }));
+  CHECK_FALSE(f.outcome);
+  f.exit("db", 0);
+  REQUIRE(f.runUntil([&] { return f.outcome.has_value(); }));
+  CHECK(*f.outcome == RunOutcome::Shutdown);
+  CHECK(f.logText().find("INFO waiting for ") != std::string::npos);
+}
+
+TEST_CASE("restart finishes with RunOutcome::Restart once everything stopped") {
+  Fixture f({group("a", 1)});
+  f.sup->startup();
+  f.sup->restart();
+  f.exit("a", 0);
+  REQUIRE(f.runUntil([&] { return f.outcome.has_value(); }));
+  CHECK(*f.outcome == RunOutcome::Restart);
+}
+
+TEST_CASE("shutdown with nothing running finishes at once") {
+  auto g = group("a", 1);
+  g.processes[0].autostart = false;
+  Fixture f({g});
+  f.sup->startup();
+  f.sup->shutdown();
+  REQUIRE(f.runUntil([&] { return f.outcome.has_value(); }));
+}
+
+TEST_CASE("startProcess with wait answers once the process is RUNNING") {
+  auto g = group("a", 1);
+  g.processes[0].autostart = false;
+  Fixture f({g});
+  f.sup->startup();
+  std::optional<OpResult> result;
+  f.sup->startProcess({"a", "a"}, true, [&](const OpResult& r) { result = r; });
+  CHECK_FALSE(result);
+  REQUIRE(f.runUntil([&] { return result.has_value(); }));
+  CHECK(result->status == Fault::Success);
+  CHECK(f.state("a", "a") == ProcessState::Running);
+}
+
+TEST_CASE("startProcess faults: BAD_NAME, ALREADY_STARTED, SPAWN_ERROR, NO_FILE") {
+  auto missing = group("missing", 2);
+  missing.processes[0].argv = std::vector<std::string>{"/nonexistent/cmd"};
+  missing.processes[0].autostart = false;
+  auto failing = group("failing", 3);
+  failing.processes[0].autostart = false;
+  Fixture f({group("a", 1), missing, failing});
+  f.spawner.failing.insert("failing");
+  f.sup->startup();
+  std::vector<OpResult> results;
+  auto collect = [&](const OpResult& r) { results.push_back(r); };
+  f.sup->startProcess({"nope", "nope"}, true, collect);
+  f.sup->startProcess({"a", "a"}, true, collect);
+  f.sup->startProcess({"failing", "failing"}, true, collect);
+  f.sup->startProcess({"missing", "missing"}, true, collect);
+  REQUIRE(results.size() == 4);
+  CHECK(results[0].status == Fault::BadName);
+  CHECK(results[0].description == "BAD_NAME: nope");
+  CHECK(results[1].status == Fault::AlreadyStarted);
+  CHECK(results[2].status == Fault::SpawnError);
+  CHECK(results[3].status == Fault::NoFile);
+  CHECK(results[3].description == "NO_FILE: can't find command '/nonexistent/cmd'");
+}
+
+TEST_CASE("startProcess with wait reports SPAWN_ERROR when the process exits too quickly") {
+  auto g = group("a", 1);
+  g.processes[0].autostart = false;
+  g.processes[0].startsecs = 10;
+  Fixture f({g});
+  f.sup->startup();
+  std::optional<OpResult> result;
+  f.sup->startProcess({"a", "a"}, true, [&](const OpResult& r) { result = r; });
+  f.exit("a", 1);
+  REQUIRE(f.runUntil([&] { return result.has_value(); }));
+  CHECK(result->status == Fault::SpawnError);
+  CHECK(f.state("a", "a") == ProcessState::Backoff);
+}
+
+TEST_CASE("stopProcess with wait answers once stopped; NOT_RUNNING when already stopped") {
+  Fixture f({group("a", 1)});
+  f.sup->startup();
+  std::optional<OpResult> result;
+  f.sup->stopProcess({"a", "a"}, true, [&](const OpResult& r) { result = r; });
+  CHECK_FALSE(result);
+  CHECK(f.spawner.kills.back().signo == SIGTERM);
+  f.sup->childExited(f.spawner.pids["a"], SIGTERM);
+  REQUIRE(f.runUntil([&] { return result.has_value(); }));
+  CHECK(result->status == Fault::Success);
+  std::optional<OpResult> again;
+  f.sup->stopProcess({"a", "a"}, true, [&](const OpResult& r) { again = r; });
+  REQUIRE(again);
+  CHECK(again->status == Fault::NotRunning);
+}
+
+TEST_CASE("stopProcesses stops a whole group in parallel and reports each") {
+  Fixture f({group("g", 1, {proc("g", "x", 1), proc("g", "y", 2)})});
+  f.sup->startup();
+  std::optional<std::vector<OpResult>> results;
+  f.sup->stopProcesses(f.sup->groupProcesses("g"), true,
+                       [&](std::vector<OpResult> r) { results = std::move(r); });
+  CHECK(f.spawner.killed("x"));
+  CHECK(f.spawner.killed("y"));
+  f.exit("x", 0);
+  f.exit("y", 0);
+  REQUIRE(f.runUntil([&] { return results.has_value(); }));
+  CHECK(results->size() == 2);
+}
+
+TEST_CASE("signalProcess needs a signallable state") {
+  auto g = group("a", 1);
+  g.processes[0].autostart = false;
+  Fixture f({g, group("b", 2)});
+  f.sup->startup();
+  CHECK(f.sup->signalProcess({"a", "a"}, SIGUSR1).status == Fault::NotRunning);
+  CHECK(f.sup->signalProcess({"b", "b"}, SIGUSR1).status == Fault::Success);
+  CHECK(f.spawner.kills.back().signo == SIGUSR1);
+}
+
+TEST_CASE("namespecs resolve like Supervisor's: name, group:name, group:*, group:") {
+  Fixture f({group("g", 1, {proc("g", "g_00"), proc("g", "g_01")}), group("solo", 2)});
+  f.sup->startup();
+  CHECK(f.sup->resolve("solo").value() == std::vector<ProcessId>{{"solo", "solo"}});
+  CHECK(f.sup->resolve("g:g_01").value() == std::vector<ProcessId>{{"g", "g_01"}});
+  CHECK(f.sup->resolve("g:*").value().size() == 2);
+  CHECK(f.sup->resolve("g:").value().size() == 2);
+  CHECK_FALSE(f.sup->resolve("g").ok());  // a multi-process program needs g:*
+  CHECK_FALSE(f.sup->resolve("nope").ok());
+  CHECK_FALSE(f.sup->resolve("g:nope").ok());
+}
+
+TEST_CASE("process info is sorted by group and name with Supervisor's descriptions") {
+  auto a = group("zeta", 1);
+  a.processes[0].autostart = false;
+  Fixture f({a, group("alpha", 2)});
+  f.sup->startup();
+  auto infos = f.sup->allProcessInfo();
+  REQUIRE(infos.size() == 2);
+  CHECK(infos[0].name == "alpha");
+  CHECK(infos[0].statename == "STARTING");
+  CHECK(infos[0].pid == f.spawner.pids["alpha"]);
+  CHECK(infos[1].name == "zeta");
+  CHECK(infos[1].description == "Not started");
+  REQUIRE(f.runUntil([&] { return f.state("alpha", "alpha") == ProcessState::Running; }));
+  auto running = f.sup->processInfo({"alpha", "alpha"});
+  CHECK(running->description ==
+        "pid " + std::to_string(running->pid) + ", uptime 0:00:00");
+}
+
+TEST_CASE("diffConfig reports added, changed and removed groups") {
+  Fixture f({group("keep", 1), group("change", 2), group("gone", 3)});
+  f.sup->startup();
+  Config fresh;
+  fresh.groups = {group("keep", 1), group("change", 2), group("new", 4)};
+  fresh.groups[1].processes[0].startsecs = 42;
+  ConfigDiff d = f.sup->diffConfig(fresh);
+  CHECK(d.added == std::vector<std::string>{"new"});
+  CHECK(d.changed == std::vector<std::string>{"change"});
+  CHECK(d.removed == std::vector<std::string>{"gone"});
+}
+
+TEST_CASE("groups can be added once and removed only when stopped") {
+  Fixture f({group("a", 1)});
+  f.sup->startup();
+  CHECK(f.sup->addGroup(group("a", 1)) == Fault::AlreadyAdded);
+  CHECK(f.sup->addGroup(group("b", 2)) == Fault::Success);
+  CHECK(f.spawner.spawned.back() == "b");  // autostart on add
+  CHECK(f.sup->removeGroup("a") == Fault::StillRunning);
+  CHECK(f.sup->removeGroup("nope") == Fault::BadName);
+  f.sup->stopProcess({"a", "a"}, false, [](const OpResult&) {});
+  f.exit("a", 0);
+  CHECK(f.sup->removeGroup("a") == Fault::Success);
+  CHECK(f.sup->groupNames() == std::vector<std::string>{"b"});
+}
+
+TEST_CASE("subscribers see every state change") {
+  Fixture f({group("a", 1)});
+  std::vector<std::pair<ProcessState, ProcessState>> seen;
+  f.sup->subscribe([&](const ProcessId&, ProcessState from, ProcessState to) {
+    seen.emplace_back(from, to);
+  });
+  f.sup->startup();
+  REQUIRE(f.runUntil([&] { return f.state("a", "a") == ProcessState::Running; }));
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0] == std::make_pair(ProcessState::Stopped, ProcessState::Starting));
+  CHECK(seen[1] == std::make_pair(ProcessState::Starting, ProcessState::Running));
+}
+
+TEST_CASE("an unknown pid is logged as reaped unknown pid") {
+  Fixture f({group("a", 1)});
+  f.sup->childExited(999999, 0);
+  CHECK(f.logText().find("INFO reaped unknown pid 999999 (exit status 0)") != std::string::npos);
+}
