@@ -82,7 +82,26 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
                                                            const FormatNames& names) {
   const std::u32string fmt = py::decodeUtf8(fmt_utf8);
   std::string out;
-  bool used_positional = false;
+  // CPython's argument cursor: the mapping itself may be consumed once by a
+  // key-less conversion; a %(key) lookup replaces it by the looked-up value,
+  // which the conversion (or a '*') then consumes.
+  std::optional<FormatValue> current;  // nullopt = the mapping itself
+  bool available = true;
+  auto nextArg = [&](std::optional<FormatValue>* arg, bool* is_dict) -> bool {
+    if (!available) return false;
+    available = false;
+    *arg = current;
+    *is_dict = !current.has_value();
+    return true;
+  };
+  auto starValue = [&](long* target) -> std::optional<FormatError> {
+    std::optional<FormatValue> v;
+    bool is_dict = false;
+    if (!nextArg(&v, &is_dict)) return FormatError{"not enough arguments for format string"};
+    if (is_dict || !std::holds_alternative<long long>(*v)) return FormatError{"* wants int"};
+    *target = static_cast<long>(std::get<long long>(*v));
+    return std::nullopt;
+  };
   size_t i = 0;
   const size_t n = fmt.size();
   while (i < n) {
@@ -91,8 +110,12 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
       continue;
     }
     ++i;  // past '%'
+    if (i < n && fmt[i] == '%') {  // only an immediate "%%" is a literal '%'
+      out.push_back('%');
+      ++i;
+      continue;
+    }
     std::optional<FormatValue> arg;
-    bool have_key = false;
     if (i < n && fmt[i] == '(') {
       int depth = 1;
       size_t key_start = ++i;
@@ -105,8 +128,8 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
       std::string key = py::encodeUtf8(fmt.substr(key_start, i - 1 - key_start));
       auto it = names.find(key);
       if (it == names.end()) return FormatError{py::repr(key), true};
-      arg = it->second;
-      have_key = true;
+      current = it->second;
+      available = true;
     }
     Spec spec;
     for (; i < n; ++i) {
@@ -118,8 +141,14 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
       else if (c == '0') spec.zero = true;
       else break;
     }
-    if (i < n && fmt[i] == '*') return FormatError{"* wants int"};
-    if (i < n && fmt[i] >= '0' && fmt[i] <= '9') {
+    if (i < n && fmt[i] == '*') {
+      ++i;
+      if (auto err = starValue(&spec.width)) return *err;
+      if (spec.width < 0) {
+        spec.left = true;
+        spec.width = -spec.width;
+      }
+    } else if (i < n && fmt[i] >= '0' && fmt[i] <= '9') {
       spec.width = 0;
       while (i < n && fmt[i] >= '0' && fmt[i] <= '9') {
         spec.width = spec.width * 10 + static_cast<long>(fmt[i++] - '0');
@@ -128,8 +157,12 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
     }
     if (i < n && fmt[i] == '.') {
       ++i;
-      if (i < n && fmt[i] == '*') return FormatError{"* wants int"};
       spec.precision = 0;
+      if (i < n && fmt[i] == '*') {
+        ++i;
+        if (auto err = starValue(&spec.precision)) return *err;
+        if (spec.precision < 0) spec.precision = 0;
+      }
       while (i < n && fmt[i] >= '0' && fmt[i] <= '9') {
         spec.precision = spec.precision * 10 + static_cast<long>(fmt[i++] - '0');
         if (spec.precision > 100000000) return FormatError{"precision too big"};
@@ -138,17 +171,8 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
     if (i < n && (fmt[i] == 'h' || fmt[i] == 'l' || fmt[i] == 'L')) ++i;
     if (i >= n) return FormatError{"incomplete format"};
     char32_t conv = fmt[i++];
-    if (conv == '%') {
-      out.push_back('%');
-      continue;
-    }
-    // Without a key the single (mapping) argument itself is consumed once.
     bool arg_is_dict = false;
-    if (!have_key) {
-      if (used_positional) return FormatError{"not enough arguments for format string"};
-      used_positional = true;
-      arg_is_dict = true;
-    }
+    if (!nextArg(&arg, &arg_is_dict)) return FormatError{"not enough arguments for format string"};
     const std::string* str_val = arg && std::holds_alternative<std::string>(*arg)
                                      ? &std::get<std::string>(*arg) : nullptr;
     const long long* int_val = arg && std::holds_alternative<long long>(*arg)
