@@ -1,0 +1,374 @@
+#include "common/protocol.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+namespace sup::proto {
+
+const std::vector<std::string_view>& allMethods() {
+  static const std::vector<std::string_view> methods = [] {
+    std::vector<std::string_view> m = {
+        method::kAddProcessGroup,      method::kClearAllProcessLogs,
+        method::kClearLog,             method::kClearProcessLog,
+        method::kClearProcessLogs,     method::kGetAPIVersion,
+        method::kGetAllConfigInfo,     method::kGetAllProcessInfo,
+        method::kGetIdentification,    method::kGetLogFiles,
+        method::kGetPID,               method::kGetProcessInfo,
+        method::kGetState,             method::kGetSupervisorVersion,
+        method::kGetVersion,           method::kReadLog,
+        method::kReadMainLog,          method::kReadProcessLog,
+        method::kReadProcessStderrLog, method::kReadProcessStdoutLog,
+        method::kReloadConfig,         method::kRemoveProcessGroup,
+        method::kRestart,              method::kSendProcessStdin,
+        method::kSendRemoteCommEvent,  method::kShutdown,
+        method::kSignalAllProcesses,   method::kSignalProcess,
+        method::kSignalProcessGroup,   method::kStartAllProcesses,
+        method::kStartProcess,         method::kStartProcessGroup,
+        method::kStopAllProcesses,     method::kStopProcess,
+        method::kStopProcessGroup,     method::kTailMainLogFollow,
+        method::kTailProcessLog,       method::kTailProcessLogFollow,
+        method::kTailProcessStderrLog, method::kTailProcessStdoutLog,
+        method::kListMethods,          method::kMethodHelp,
+        method::kMethodSignature,      method::kMulticall,
+    };
+    std::sort(m.begin(), m.end());
+    return m;
+  }();
+  return methods;
+}
+
+std::string_view faultName(int code) {
+  switch (static_cast<Fault>(code)) {
+    case Fault::kUnknownMethod: return "UNKNOWN_METHOD";
+    case Fault::kIncorrectParameters: return "INCORRECT_PARAMETERS";
+    case Fault::kBadArguments: return "BAD_ARGUMENTS";
+    case Fault::kSignatureUnsupported: return "SIGNATURE_UNSUPPORTED";
+    case Fault::kShutdownState: return "SHUTDOWN_STATE";
+    case Fault::kBadName: return "BAD_NAME";
+    case Fault::kBadSignal: return "BAD_SIGNAL";
+    case Fault::kNoFile: return "NO_FILE";
+    case Fault::kNotExecutable: return "NOT_EXECUTABLE";
+    case Fault::kFailed: return "FAILED";
+    case Fault::kAbnormalTermination: return "ABNORMAL_TERMINATION";
+    case Fault::kSpawnError: return "SPAWN_ERROR";
+    case Fault::kAlreadyStarted: return "ALREADY_STARTED";
+    case Fault::kNotRunning: return "NOT_RUNNING";
+    case Fault::kSuccess: return "SUCCESS";
+    case Fault::kAlreadyAdded: return "ALREADY_ADDED";
+    case Fault::kStillRunning: return "STILL_RUNNING";
+    case Fault::kCantReread: return "CANT_REREAD";
+  }
+  return "";
+}
+
+std::string faultString(Fault fault, std::string_view extra) {
+  std::string s(faultName(static_cast<int>(fault)));
+  if (!extra.empty()) {
+    s += ": ";
+    s += extra;
+  }
+  return s;
+}
+
+Result<Request> parseRequest(std::string_view line, json* id_out) {
+  json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Error{"Parse error"};
+  if (!j.is_object()) return Error{"Invalid Request"};
+  Request req;
+  if (auto it = j.find("id"); it != j.end()) {
+    if (!(it->is_string() || it->is_number() || it->is_null())) return Error{"Invalid Request"};
+    req.id = *it;
+    req.has_id = true;
+    if (id_out) *id_out = *it;
+  }
+  auto jv = j.find("jsonrpc");
+  if (jv == j.end() || *jv != "2.0") return Error{"Invalid Request"};
+  auto m = j.find("method");
+  if (m == j.end() || !m->is_string()) return Error{"Invalid Request"};
+  req.method = m->get<std::string>();
+  if (auto p = j.find("params"); p != j.end()) {
+    if (!p->is_array()) return Error{"Invalid Request"};
+    req.params = *p;
+  }
+  return req;
+}
+
+Result<Message> parseMessage(std::string_view line) {
+  json j = json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Error{"malformed reply from server"};
+  Message msg;
+  if (auto m = j.find("method"); m != j.end() && m->is_string() && !j.contains("id")) {
+    msg.is_notification = true;
+    msg.method = m->get<std::string>();
+    msg.params = j.value("params", json::object());
+    return msg;
+  }
+  if (!j.contains("id")) return Error{"malformed reply from server"};
+  msg.id = j["id"];
+  if (auto e = j.find("error"); e != j.end()) {
+    if (!e->is_object()) return Error{"malformed reply from server"};
+    RpcError err;
+    err.code = e->value("code", 0);
+    err.message = e->value("message", "");
+    msg.error = std::move(err);
+    return msg;
+  }
+  if (!j.contains("result")) return Error{"malformed reply from server"};
+  msg.result = j["result"];
+  return msg;
+}
+
+json makeRequest(const json& id, std::string_view method, json params) {
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+
+json makeResult(const json& id, json result) {
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+}
+
+json makeError(const json& id, int code, std::string_view message) {
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};
+}
+
+json makeFault(const json& id, Fault fault, std::string_view extra) {
+  return makeError(id, static_cast<int>(fault), faultString(fault, extra));
+}
+
+json makeNotification(std::string_view method, json params) {
+  return json{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}};
+}
+
+std::string encodeLine(const json& message) {
+  std::string s = message.dump(-1, ' ', false, json::error_handler_t::replace);
+  s += '\n';
+  return s;
+}
+
+std::string_view processStateName(int code) {
+  switch (static_cast<ProcessState>(code)) {
+    case ProcessState::kStopped: return "STOPPED";
+    case ProcessState::kStarting: return "STARTING";
+    case ProcessState::kRunning: return "RUNNING";
+    case ProcessState::kBackoff: return "BACKOFF";
+    case ProcessState::kStopping: return "STOPPING";
+    case ProcessState::kExited: return "EXITED";
+    case ProcessState::kFatal: return "FATAL";
+    case ProcessState::kUnknown: return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+bool isStoppedState(int code) {
+  auto s = static_cast<ProcessState>(code);
+  return s == ProcessState::kStopped || s == ProcessState::kExited ||
+         s == ProcessState::kFatal || s == ProcessState::kUnknown;
+}
+
+void to_json(json& j, const ProcessInfo& i) {
+  j = json{{"name", i.name},
+           {"group", i.group},
+           {"start", i.start},
+           {"stop", i.stop},
+           {"now", i.now},
+           {"state", i.state},
+           {"statename", i.statename},
+           {"spawnerr", i.spawnerr},
+           {"exitstatus", i.exitstatus},
+           {"logfile", i.logfile},
+           {"stdout_logfile", i.stdout_logfile},
+           {"stderr_logfile", i.stderr_logfile},
+           {"pid", i.pid},
+           {"description", i.description}};
+}
+
+void from_json(const json& j, ProcessInfo& i) {
+  i.name = j.value("name", "");
+  i.group = j.value("group", "");
+  i.start = j.value("start", std::int64_t{0});
+  i.stop = j.value("stop", std::int64_t{0});
+  i.now = j.value("now", std::int64_t{0});
+  i.state = j.value("state", 0);
+  i.statename = j.value("statename", std::string(processStateName(i.state)));
+  i.spawnerr = j.value("spawnerr", "");
+  i.exitstatus = j.value("exitstatus", 0);
+  i.logfile = j.value("logfile", "");
+  i.stdout_logfile = j.value("stdout_logfile", "");
+  i.stderr_logfile = j.value("stderr_logfile", "");
+  i.pid = j.value("pid", 0);
+  i.description = j.value("description", "");
+}
+
+std::string formatUptime(std::int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  std::int64_t days = seconds / 86400;
+  std::int64_t rest = seconds % 86400;
+  char buf[96];
+  int h = static_cast<int>(rest / 3600), m = static_cast<int>(rest % 3600 / 60),
+      s = static_cast<int>(rest % 60);
+  if (days == 0) {
+    std::snprintf(buf, sizeof buf, "%d:%02d:%02d", h, m, s);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld day%s, %d:%02d:%02d", static_cast<long long>(days),
+                  days == 1 ? "" : "s", h, m, s);
+  }
+  return buf;
+}
+
+std::string formatStopTime(std::int64_t epoch) {
+  std::time_t t = static_cast<std::time_t>(epoch);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int hour12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+  char buf[64];
+  // Spelled out rather than strftime so the text never depends on LC_TIME.
+  std::snprintf(buf, sizeof buf, "%s %02d %02d:%02d %s", kMonths[tm.tm_mon], tm.tm_mday, hour12,
+                tm.tm_min, tm.tm_hour < 12 ? "AM" : "PM");
+  return buf;
+}
+
+std::string describeProcess(const ProcessInfo& info) {
+  switch (static_cast<ProcessState>(info.state)) {
+    case ProcessState::kRunning:
+      return "pid " + std::to_string(info.pid) + ", uptime " +
+             formatUptime(info.now - info.start);
+    case ProcessState::kFatal:
+    case ProcessState::kBackoff:
+      if (!info.spawnerr.empty()) return info.spawnerr;
+      return "unknown error (try \"tail " + info.name + "\")";
+    case ProcessState::kStopped:
+    case ProcessState::kExited:
+      return info.start ? formatStopTime(info.stop) : "Not started";
+    default:
+      return "";
+  }
+}
+
+void to_json(json& j, const CallResult& r) {
+  j = json{{"name", r.name}, {"group", r.group}, {"status", r.status}, {"description", r.description}};
+}
+
+void from_json(const json& j, CallResult& r) {
+  r.name = j.value("name", "");
+  r.group = j.value("group", "");
+  r.status = j.value("status", static_cast<int>(Fault::kSuccess));
+  r.description = j.value("description", "");
+}
+
+void to_json(json& j, const ConfigInfo& c) {
+  j = json{{"name", c.name},
+           {"group", c.group},
+           {"inuse", c.inuse},
+           {"autostart", c.autostart},
+           {"group_prio", c.group_prio},
+           {"process_prio", c.process_prio},
+           {"command", c.command},
+           {"directory", c.directory},
+           {"uid", c.uid},
+           {"exitcodes", c.exitcodes},
+           {"killasgroup", c.killasgroup},
+           {"redirect_stderr", c.redirect_stderr},
+           {"startretries", c.startretries},
+           {"startsecs", c.startsecs},
+           {"stopsignal", c.stopsignal},
+           {"stopwaitsecs", c.stopwaitsecs},
+           {"serverurl", c.serverurl},
+           {"stdout_logfile", c.stdout_logfile},
+           {"stdout_logfile_backups", c.stdout_logfile_backups},
+           {"stdout_logfile_maxbytes", c.stdout_logfile_maxbytes},
+           {"stdout_capture_maxbytes", c.stdout_capture_maxbytes},
+           {"stdout_events_enabled", c.stdout_events_enabled},
+           {"stdout_syslog", c.stdout_syslog},
+           {"stderr_logfile", c.stderr_logfile},
+           {"stderr_logfile_backups", c.stderr_logfile_backups},
+           {"stderr_logfile_maxbytes", c.stderr_logfile_maxbytes},
+           {"stderr_capture_maxbytes", c.stderr_capture_maxbytes},
+           {"stderr_events_enabled", c.stderr_events_enabled},
+           {"stderr_syslog", c.stderr_syslog}};
+}
+
+void from_json(const json& j, ConfigInfo& c) {
+  ConfigInfo d;
+  c.name = j.value("name", d.name);
+  c.group = j.value("group", d.group);
+  c.inuse = j.value("inuse", d.inuse);
+  c.autostart = j.value("autostart", d.autostart);
+  c.group_prio = j.value("group_prio", d.group_prio);
+  c.process_prio = j.value("process_prio", d.process_prio);
+  c.command = j.value("command", d.command);
+  c.directory = j.value("directory", d.directory);
+  c.uid = j.value("uid", d.uid);
+  c.exitcodes = j.value("exitcodes", d.exitcodes);
+  c.killasgroup = j.value("killasgroup", d.killasgroup);
+  c.redirect_stderr = j.value("redirect_stderr", d.redirect_stderr);
+  c.startretries = j.value("startretries", d.startretries);
+  c.startsecs = j.value("startsecs", d.startsecs);
+  c.stopsignal = j.value("stopsignal", d.stopsignal);
+  c.stopwaitsecs = j.value("stopwaitsecs", d.stopwaitsecs);
+  c.serverurl = j.value("serverurl", d.serverurl);
+  c.stdout_logfile = j.value("stdout_logfile", d.stdout_logfile);
+  c.stdout_logfile_backups = j.value("stdout_logfile_backups", d.stdout_logfile_backups);
+  c.stdout_logfile_maxbytes = j.value("stdout_logfile_maxbytes", d.stdout_logfile_maxbytes);
+  c.stdout_capture_maxbytes = j.value("stdout_capture_maxbytes", d.stdout_capture_maxbytes);
+  c.stdout_events_enabled = j.value("stdout_events_enabled", d.stdout_events_enabled);
+  c.stdout_syslog = j.value("stdout_syslog", d.stdout_syslog);
+  c.stderr_logfile = j.value("stderr_logfile", d.stderr_logfile);
+  c.stderr_logfile_backups = j.value("stderr_logfile_backups", d.stderr_logfile_backups);
+  c.stderr_logfile_maxbytes = j.value("stderr_logfile_maxbytes", d.stderr_logfile_maxbytes);
+  c.stderr_capture_maxbytes = j.value("stderr_capture_maxbytes", d.stderr_capture_maxbytes);
+  c.stderr_events_enabled = j.value("stderr_events_enabled", d.stderr_events_enabled);
+  c.stderr_syslog = j.value("stderr_syslog", d.stderr_syslog);
+}
+
+void to_json(json& j, const LogFileEntry& e) {
+  j = json{{"namespec", e.namespec}, {"group", e.group},     {"name", e.name},
+           {"channel", e.channel},   {"path", e.path},       {"backups", e.backups},
+           {"maxbytes", e.maxbytes}};
+}
+
+void from_json(const json& j, LogFileEntry& e) {
+  e.namespec = j.value("namespec", "");
+  e.group = j.value("group", "");
+  e.name = j.value("name", "");
+  e.channel = j.value("channel", "");
+  e.path = j.value("path", "");
+  e.backups = j.value("backups", 0);
+  e.maxbytes = j.value("maxbytes", std::int64_t{0});
+}
+
+void to_json(json& j, const LogChunk& c) {
+  j = json{{"name", c.name}, {"channel", c.channel}, {"data", c.data}};
+  if (c.truncated) j["truncated"] = true;
+  if (c.eof) j["eof"] = true;
+}
+
+void from_json(const json& j, LogChunk& c) {
+  c.name = j.value("name", "");
+  c.channel = j.value("channel", "");
+  c.data = j.value("data", "");
+  c.truncated = j.value("truncated", false);
+  c.eof = j.value("eof", false);
+}
+
+std::string makeNamespec(std::string_view group, std::string_view name) {
+  if (group == name) return std::string(name);
+  std::string s(group);
+  s += ':';
+  s += name;
+  return s;
+}
+
+std::pair<std::string, std::optional<std::string>> splitNamespec(std::string_view namespec) {
+  auto colon = namespec.find(':');
+  if (colon == std::string_view::npos) {
+    return {std::string(namespec), std::string(namespec)};
+  }
+  std::string group(namespec.substr(0, colon));
+  std::string_view proc = namespec.substr(colon + 1);
+  if (proc.empty() || proc == "*") return {group, std::nullopt};
+  return {group, std::string(proc)};
+}
+
+}  // namespace sup::proto

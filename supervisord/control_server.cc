@@ -1,0 +1,523 @@
+#include "supervisord/control_server.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+
+namespace sup {
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+// Bytes read from one client per wakeup, so one busy client cannot starve
+// the others or the processes' output pipes.
+constexpr std::size_t kReadBudget = 1 << 20;
+
+const char* errnoName(int err) {
+  switch (err) {
+    case EACCES: return "EACCES";
+    case EADDRINUSE: return "EADDRINUSE";
+    case ENOENT: return "ENOENT";
+    case ENOTDIR: return "ENOTDIR";
+    case EROFS: return "EROFS";
+    case EPERM: return "EPERM";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOSPC: return "ENOSPC";
+    case EINVAL: return "EINVAL";
+    default: return nullptr;
+  }
+}
+
+// Supervisor's openhttpservers() wording for a socket error.
+Error socketError(int err) {
+  if (err == EADDRINUSE) {
+    return Error{
+        "Another program is already listening on a port that one of our HTTP servers is "
+        "configured to use.  Shut this program down first before starting supervisord."};
+  }
+  std::string help = "Cannot open an HTTP server: socket.error reported";
+  if (const char* name = errnoName(err)) {
+    return Error{help + " errno." + name + " (" + std::to_string(err) + ")"};
+  }
+  return Error{help + " " + std::to_string(err)};
+}
+
+bool fillAddress(const std::string& path, sockaddr_un* addr) {
+  std::memset(addr, 0, sizeof *addr);
+  addr->sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr->sun_path) return false;
+  std::memcpy(addr->sun_path, path.c_str(), path.size() + 1);
+  return true;
+}
+
+// True when something accepts connections at `path` right now.
+bool socketInUse(const std::string& path) {
+  sockaddr_un addr;
+  if (!fillAddress(path, &addr)) return false;
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  bool used = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return used;
+}
+
+std::vector<gid_t> supplementaryGroups(uid_t uid) {
+  std::vector<gid_t> groups;
+  struct passwd pw;
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return groups;
+  int n = 64;
+  groups.resize(static_cast<std::size_t>(n));
+  if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0) {
+    groups.resize(static_cast<std::size_t>(n));
+    if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0) n = 0;
+  }
+  groups.resize(static_cast<std::size_t>(n));
+  return groups;
+}
+
+Result<uid_t> resolveUser(const std::string& name) {
+  char* end = nullptr;
+  long n = std::strtol(name.c_str(), &end, 10);
+  if (!name.empty() && *end == '\0') {
+    if (getpwuid(static_cast<uid_t>(n)) == nullptr) return Error{"Invalid user id " + name};
+    return static_cast<uid_t>(n);
+  }
+  struct passwd* pw = getpwnam(name.c_str());
+  if (pw == nullptr) return Error{"Invalid user name " + name};
+  return pw->pw_uid;
+}
+
+Result<gid_t> resolveGroup(const std::string& name) {
+  char* end = nullptr;
+  long n = std::strtol(name.c_str(), &end, 10);
+  if (!name.empty() && *end == '\0') {
+    if (getgrgid(static_cast<gid_t>(n)) == nullptr) return Error{"Invalid group id " + name};
+    return static_cast<gid_t>(n);
+  }
+  struct group* gr = getgrnam(name.c_str());
+  if (gr == nullptr) return Error{"Invalid group name " + name};
+  return gr->gr_gid;
+}
+
+}  // namespace
+
+bool peerAllowed(const PeerCredentials& peer, const std::vector<gid_t>& peer_groups,
+                 uid_t socket_uid, gid_t socket_gid, unsigned socket_mode, uid_t daemon_uid) {
+  if (peer.uid == 0 || peer.uid == daemon_uid || peer.uid == socket_uid) return true;
+  if (socket_mode & 0002) return true;
+  if (socket_mode & 0020) {
+    if (peer.gid == socket_gid) return true;
+    for (gid_t g : peer_groups) {
+      if (g == socket_gid) return true;
+    }
+  }
+  return false;
+}
+
+Result<ControlServerOptions> controlServerOptions(const ServerConfig& server) {
+  ControlServerOptions o;
+  o.path = server.file;
+  o.chmod = static_cast<unsigned>(server.chmod);
+  o.username = server.username;
+  o.password = server.password;
+  if (server.chown) {
+    auto uid = resolveUser(server.chown->first);
+    if (!uid) return uid.error();
+    o.chown_uid = *uid;
+    if (server.chown->second) {
+      auto gid = resolveGroup(*server.chown->second);
+      if (!gid) return gid.error();
+      o.chown_gid = *gid;
+    }
+  }
+  return o;
+}
+
+// ---- ControlConnection ----------------------------------------------------
+
+ControlConnection::ControlConnection(ControlServer* server, int fd, PeerCredentials peer,
+                                     std::uint64_t id)
+    : server_(server), fd_(fd), peer_(peer), id_(id), in_(server->options().max_line) {}
+
+ControlConnection::~ControlConnection() {
+  if (fd_ >= 0) {
+    if (server_) server_->loop_.unwatch(fd_);
+    ::close(fd_);
+  }
+}
+
+void ControlConnection::reply(const proto::json& id, proto::json result) {
+  if (outstanding_ > 0) --outstanding_;
+  send(proto::makeResult(id, std::move(result)));
+  maybeFinish();
+}
+
+void ControlConnection::replyError(const proto::json& id, int code, std::string_view message) {
+  if (outstanding_ > 0) --outstanding_;
+  send(proto::makeError(id, code, message));
+  maybeFinish();
+}
+
+void ControlConnection::replyFault(const proto::json& id, proto::Fault fault,
+                                   std::string_view extra) {
+  replyError(id, static_cast<int>(fault), proto::faultString(fault, extra));
+}
+
+void ControlConnection::notify(std::string_view method, proto::json params) {
+  send(proto::makeNotification(method, std::move(params)));
+}
+
+void ControlConnection::send(const proto::json& message) {
+  if (closed()) return;
+  std::string line = proto::encodeLine(message);
+  std::size_t cap = server_ ? server_->options().max_write_queue : 0;
+  if (queuedBytes() + line.size() > cap) {
+    if (server_) {
+      server_->log("WARN", "control: dropping client pid " + std::to_string(peer_.pid) + " uid " +
+                               std::to_string(peer_.uid) + ": it stopped reading (" +
+                               std::to_string(queuedBytes()) + " bytes unsent)");
+    }
+    close();
+    return;
+  }
+  if (out_pos_ > 0 && out_pos_ == out_.size()) {
+    out_.clear();
+    out_pos_ = 0;
+  }
+  out_ += line;
+  flush();
+}
+
+void ControlConnection::onClose(std::function<void()> cb) {
+  if (closed()) {
+    cb();
+    return;
+  }
+  on_close_.push_back(std::move(cb));
+}
+
+void ControlConnection::close() {
+  if (fd_ < 0) return;
+  auto self = shared_from_this();
+  if (server_) server_->loop_.unwatch(fd_);
+  ::close(fd_);
+  fd_ = -1;
+  out_.clear();
+  out_pos_ = 0;
+  auto callbacks = std::move(on_close_);
+  on_close_.clear();
+  for (auto& cb : callbacks) cb();
+  if (server_) server_->drop(id_);
+}
+
+void ControlConnection::closeAfterFlush() {
+  close_after_flush_ = true;
+  read_closed_ = true;
+  updateInterest();
+  maybeFinish();
+}
+
+void ControlConnection::onEvents(std::uint32_t events) {
+  auto self = shared_from_this();
+  if (events & (EPOLLHUP | EPOLLERR)) {
+    // The peer is gone in both directions: nothing more can be delivered.
+    close();
+    return;
+  }
+  if ((events & EPOLLIN) && !read_closed_) readAvailable();
+  if (!closed() && (events & EPOLLOUT)) flush();
+}
+
+void ControlConnection::readAvailable() {
+  char buf[kReadChunk];
+  std::size_t budget = kReadBudget;
+  while (!closed() && !read_closed_ && budget > 0) {
+    ssize_t n = ::read(fd_, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      close();
+      return;
+    }
+    if (n == 0) {
+      // Half-close (e.g. socat after its stdin ends): answer what was asked,
+      // then close.
+      read_closed_ = true;
+      updateInterest();
+      maybeFinish();
+      return;
+    }
+    budget -= std::min<std::size_t>(budget, static_cast<std::size_t>(n));
+    in_.append(std::string_view(buf, static_cast<std::size_t>(n)));
+    while (!closed() && !close_after_flush_) {
+      auto line = in_.nextLine();
+      if (!line) break;
+      handleLine(*line);
+    }
+    if (in_.overflowed() && !closed() && !close_after_flush_) {
+      if (server_) {
+        server_->log("WARN", "control: closing client pid " + std::to_string(peer_.pid) +
+                                 ": " + in_.overflowMessage());
+      }
+      send(proto::makeError(nullptr, proto::kRequestTooLarge, in_.overflowMessage()));
+      closeAfterFlush();
+      return;
+    }
+  }
+}
+
+void ControlConnection::handleLine(const std::string& line) {
+  if (line.find_first_not_of(" \t\r") == std::string::npos) return;
+  proto::json id;
+  auto req = proto::parseRequest(line, &id);
+  if (!req) {
+    int code = req.error().message == "Parse error" ? proto::kParseError : proto::kInvalidRequest;
+    send(proto::makeError(id, code, req.error().message));
+    return;
+  }
+  if (req->has_id) ++outstanding_;
+  const auto& opts = server_->options();
+  if (req->method == proto::method::kAuth) {
+    const auto& p = req->params;
+    bool ok = !opts.username ||
+              (p.size() == 2 && p[0].is_string() && p[1].is_string() &&
+               p[0].get<std::string>() == *opts.username &&
+               p[1].get<std::string>() == opts.password.value_or(""));
+    authenticated_ = authenticated_ || ok;
+    if (!ok) {
+      server_->log("WARN", "control: bad username/password from pid " + std::to_string(peer_.pid) +
+                               " uid " + std::to_string(peer_.uid));
+    }
+    if (!req->has_id) return;
+    if (ok) {
+      reply(req->id, true);
+    } else {
+      replyError(req->id, proto::kUnauthorized, "UNAUTHORIZED");
+    }
+    return;
+  }
+  if (opts.username && !authenticated_) {
+    if (req->has_id) replyError(req->id, proto::kUnauthorized, "UNAUTHORIZED");
+    return;
+  }
+  try {
+    server_->dispatch(*this, *req);
+  } catch (const std::exception& e) {
+    // A bug in one method must not take the daemon down.
+    server_->log("CRIT", "control: " + req->method + " failed: " + e.what());
+    if (req->has_id) replyError(req->id, proto::kInternalError, e.what());
+  }
+}
+
+void ControlConnection::flush() {
+  while (!closed() && out_pos_ < out_.size()) {
+    ssize_t n = ::send(fd_, out_.data() + out_pos_, out_.size() - out_pos_,
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      out_pos_ += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    close();
+    return;
+  }
+  if (closed()) return;
+  if (out_pos_ == out_.size()) {
+    out_.clear();
+    out_pos_ = 0;
+  } else if (out_pos_ > (1 << 16) && out_pos_ > out_.size() / 2) {
+    out_.erase(0, out_pos_);
+    out_pos_ = 0;
+  }
+  updateInterest();
+  maybeFinish();
+}
+
+void ControlConnection::updateInterest() {
+  if (closed() || !server_) return;
+  std::uint32_t events = (read_closed_ ? 0u : static_cast<std::uint32_t>(EPOLLIN)) |
+                         (queuedBytes() > 0 ? static_cast<std::uint32_t>(EPOLLOUT) : 0u);
+  if (events != events_) {
+    events_ = events;
+    server_->loop_.modify(fd_, events);
+  }
+}
+
+void ControlConnection::maybeFinish() {
+  if (closed() || queuedBytes() > 0) return;
+  if (close_after_flush_ || (read_closed_ && outstanding_ == 0)) close();
+}
+
+// ---- ControlServer --------------------------------------------------------
+
+ControlServer::ControlServer(EventLoop& loop, ControlServerOptions options, Handler handler,
+                             LogFn log)
+    : loop_(loop), options_(std::move(options)), handler_(std::move(handler)), log_(std::move(log)) {}
+
+ControlServer::~ControlServer() { close(); }
+
+Status ControlServer::open() {
+  const std::string& path = options_.path;
+  sockaddr_un addr;
+  // Bind under a private name, set mode and owner, then rename into place, so
+  // the socket is never reachable with the umask's permissions.
+  std::string temp = path + "." + std::to_string(::getpid());
+  if (!fillAddress(temp, &addr)) return socketError(ENAMETOOLONG);
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (socketInUse(path)) return socketError(EADDRINUSE);
+    std::fprintf(stderr, "Unlinking stale socket %s\n", path.c_str());
+    ::unlink(path.c_str());
+  }
+  ::unlink(temp.c_str());
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return socketError(errno);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
+    int err = errno;
+    ::close(fd);
+    return socketError(err);
+  }
+  auto fail = [&](int err) {
+    ::unlink(temp.c_str());
+    ::close(fd);
+    return socketError(err);
+  };
+  if (::chmod(temp.c_str(), options_.chmod) < 0) return fail(errno);
+  if (options_.chown_uid != static_cast<uid_t>(-1) || options_.chown_gid != static_cast<gid_t>(-1)) {
+    if (::chown(temp.c_str(), options_.chown_uid, options_.chown_gid) < 0) {
+      int err = errno;
+      if (err != EPERM) return fail(err);
+      ::unlink(temp.c_str());
+      ::close(fd);
+      struct passwd* me = getpwuid(geteuid());
+      return Error{"Not permitted to chown " + path + " to uid/gid (" +
+                   std::to_string(static_cast<int>(options_.chown_uid)) + ", " +
+                   std::to_string(static_cast<int>(options_.chown_gid)) +
+                   "); adjust \"sockchown\" value in config file or on command line to values "
+                   "that the current user (" +
+                   std::string(me ? me->pw_name : std::to_string(geteuid())) +
+                   ") can successfully chown"};
+    }
+  }
+  if (::listen(fd, 128) < 0) return fail(errno);
+  if (::rename(temp.c_str(), path.c_str()) < 0) return fail(errno);
+  listen_fd_ = fd;
+  bound_ = true;
+  loop_.watch(listen_fd_, EPOLLIN, [this](std::uint32_t) { acceptAll(); });
+  return okStatus();
+}
+
+void ControlServer::close() {
+  if (listen_fd_ >= 0) {
+    loop_.unwatch(listen_fd_);
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
+  if (bound_) {
+    ::unlink(options_.path.c_str());
+    bound_ = false;
+  }
+  auto conns = std::move(connections_);
+  connections_.clear();
+  for (auto& [id, conn] : conns) {
+    conn->close();
+    conn->server_ = nullptr;
+  }
+}
+
+std::vector<std::shared_ptr<ControlConnection>> ControlServer::connections() const {
+  std::vector<std::shared_ptr<ControlConnection>> out;
+  out.reserve(connections_.size());
+  for (const auto& [id, conn] : connections_) out.push_back(conn);
+  return out;
+}
+
+void ControlServer::acceptAll() {
+  while (listen_fd_ >= 0) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        log("WARN", std::string("control: accept failed: ") + std::strerror(errno));
+      }
+      return;
+    }
+    struct ucred cred{};
+    socklen_t len = sizeof cred;
+    PeerCredentials peer;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+      peer.pid = cred.pid;
+      peer.uid = cred.uid;
+      peer.gid = cred.gid;
+    }
+    auto refuse = [&](int code, std::string_view message) {
+      std::string line = proto::encodeLine(proto::makeError(nullptr, code, message));
+      (void)::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::close(fd);
+    };
+    if (!checkPeer(peer)) {
+      log("WARN", "control: refused connection from pid " + std::to_string(peer.pid) + " uid " +
+                      std::to_string(peer.uid) + " gid " + std::to_string(peer.gid));
+      refuse(proto::kForbidden, "FORBIDDEN");
+      continue;
+    }
+    if (connections_.size() >= options_.max_connections) {
+      log("WARN", "control: too many connections (" + std::to_string(connections_.size()) +
+                      "), refusing pid " + std::to_string(peer.pid));
+      refuse(proto::kInternalError, "too many connections");
+      continue;
+    }
+    std::uint64_t id = next_id_++;
+    auto conn = std::make_shared<ControlConnection>(this, fd, peer, id);
+    connections_[id] = conn;
+    std::weak_ptr<ControlConnection> weak = conn;
+    loop_.watch(fd, EPOLLIN, [weak](std::uint32_t events) {
+      if (auto c = weak.lock()) c->onEvents(events);
+    });
+  }
+}
+
+bool ControlServer::checkPeer(const PeerCredentials& peer) {
+  struct stat st;
+  if (::stat(options_.path.c_str(), &st) < 0) {
+    // The file was removed under us; the kernel already let the peer in by
+    // the mode it had, so fall back to owner-or-root.
+    return peer.uid == 0 || peer.uid == ::geteuid();
+  }
+  std::vector<gid_t> groups;
+  if (peer.uid != 0 && peer.uid != ::geteuid() && peer.uid != st.st_uid && (st.st_mode & 0020)) {
+    groups = supplementaryGroups(peer.uid);
+  }
+  return peerAllowed(peer, groups, st.st_uid, st.st_gid, st.st_mode & 07777, ::geteuid());
+}
+
+void ControlServer::dispatch(ControlConnection& conn, const proto::Request& req) {
+  log("DEBG", "control: pid " + std::to_string(conn.peer().pid) + " uid " +
+                  std::to_string(conn.peer().uid) + " calls " + req.method);
+  if (handler_) {
+    handler_(conn, req);
+    return;
+  }
+  if (req.has_id) conn.replyFault(req.id, proto::Fault::kUnknownMethod);
+}
+
+void ControlServer::drop(std::uint64_t id) { connections_.erase(id); }
+
+void ControlServer::log(std::string_view level, const std::string& message) const {
+  if (log_) log_(level, message);
+}
+
+}  // namespace sup
