@@ -1,0 +1,104 @@
+// A private supervisord for one integration test: its own temp dir, config,
+// pidfile, main log and child logs; helpers that wait for conditions with
+// deadlines (never fixed sleeps); teardown with TERM, then KILL.
+//
+//   DaemonHarness d;
+//   d.writeConfig(d.header() + "[program:a]\ncommand={helpers}/sleeper\n");
+//   REQUIRE(d.start());
+//   REQUIRE(d.waitForLogLine("success: a entered RUNNING state"));
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace sup::test {
+
+using namespace std::chrono_literals;
+
+/// Poll `pred` every few milliseconds until it holds or `timeout` passes.
+bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 5s);
+
+/// Output of a shell command.
+struct RunResult {
+  int exit = -1;       ///< exit status, or 128+signal
+  std::string out;     ///< stdout
+  std::string err;     ///< stderr
+};
+/// Run `cmd` with /bin/sh -c and collect its exit status and output.
+RunResult run(const std::string& cmd);
+
+/// Read a whole file ("" if missing).
+std::string readFile(const std::string& path);
+/// True if a process with this pid exists (and is not a zombie).
+bool processAlive(int pid);
+
+class DaemonHarness {
+ public:
+  DaemonHarness();
+  /// Stops the daemon (TERM, then KILL after 10 s) and removes the temp dir.
+  ~DaemonHarness();
+  DaemonHarness(const DaemonHarness&) = delete;
+  DaemonHarness& operator=(const DaemonHarness&) = delete;
+
+  /// The private temp dir, and a path inside it.
+  const std::string& dir() const { return dir_; }
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+  /// A test helper program (tests/helpers/<name>.cc).
+  static std::string helper(const std::string& name);
+  /// The supervisord / supervisorctl binaries under test.
+  static std::string supervisordBin();
+  static std::string supervisorctlBin();
+
+  /// A [supervisord] section with logfile, pidfile and childlogdir in dir()
+  /// and loglevel `loglevel`; append program sections to it.
+  std::string header(const std::string& loglevel = "info") const;
+  /// Write sv.conf; "{dir}" and "{helpers}" are replaced by dir() and the
+  /// helper directory.
+  void writeConfig(const std::string& text);
+  std::string configPath() const { return path("sv.conf"); }
+  std::string logPath() const { return path("supervisord.log"); }
+  std::string pidfilePath() const { return path("supervisord.pid"); }
+
+  /// Start `supervisord -n -c sv.conf [extra...]` (with `prefix` before it,
+  /// e.g. {"unshare", "-fp", "--mount-proc"}) and wait until it logs
+  /// "supervisord started with pid". stdout/stderr go to dir()/daemon.out.
+  bool start(const std::vector<std::string>& extra = {},
+             const std::vector<std::string>& prefix = {},
+             std::chrono::milliseconds timeout = 10s);
+  /// The pid of the process start() forked (the daemon, or the prefix).
+  int pid() const { return pid_; }
+  /// The pid supervisord logged in "supervisord started with pid N".
+  int daemonPid() const;
+  bool running();
+  /// Send a signal to the daemon.
+  bool signal(int signo);
+  /// Wait for the daemon to exit; its exit status (or 128+signal).
+  std::optional<int> waitForExit(std::chrono::milliseconds timeout = 15s);
+  /// TERM, wait up to 10 s, then KILL. Returns the exit status.
+  std::optional<int> stop();
+
+  /// The main log's text.
+  std::string mainLog() const { return readFile(logPath()); }
+  /// Wait until a main log line matches `pattern` (ECMAScript regex, searched
+  /// within the line). `skip` earlier matches are ignored. Fills *match.
+  bool waitForLogLine(const std::string& pattern, std::chrono::milliseconds timeout = 5s,
+                      int skip = 0, std::smatch* match = nullptr);
+  /// How many main log lines match `pattern` right now.
+  int countLogLines(const std::string& pattern) const;
+  /// Main log lines (without timestamps and levels: "INFO spawned: ...").
+  std::vector<std::string> logLines() const;
+  /// The AUTO stdout/stderr log of a process (first match in dir()).
+  std::string childLogPath(const std::string& process, const std::string& channel = "stdout") const;
+  std::string childLog(const std::string& process, const std::string& channel = "stdout") const;
+
+ private:
+  std::string dir_;
+  int pid_ = -1;
+  std::optional<int> exit_status_;
+};
+
+}  // namespace sup::test
