@@ -197,24 +197,25 @@ bool isPlainLiteral(std::string_view pattern) {
   return pattern.find_first_of("\\^$.[]|()?*+{}") == std::string_view::npos;
 }
 
-std::string requiredLiteral(std::string_view p) {
+std::vector<std::string> requiredLiterals(std::string_view p) {
   // Inline options such as (?i) or (?x) change how the rest reads; \Q..\E
   // quotes; (*VERB) changes conventions: give up rather than guess.
   for (std::size_t i = 0; i + 1 < p.size(); ++i) {
     if (p[i] == '\\') {
-      if (p[i + 1] == 'Q') return "";
+      if (p[i + 1] == 'Q') return {};
       ++i;
       continue;
     }
     if (p[i] == '(' && (p[i + 1] == '*' || (p[i + 1] == '?' && i + 2 < p.size() &&
                                             p[i + 2] != ':' && p[i + 2] != '=' &&
                                             p[i + 2] != '!' && p[i + 2] != '>'))) {
-      return "";
+      return {};
     }
   }
-  std::string best, run;
+  std::vector<std::string> runs;
+  std::string run;
   auto endRun = [&] {
-    if (run.size() > best.size()) best = run;
+    if (!run.empty()) runs.push_back(run);
     run.clear();
   };
   std::size_t i = 0;
@@ -223,7 +224,7 @@ std::string requiredLiteral(std::string_view p) {
     std::string_view literal;  // the byte this item matches, if a single literal byte
     std::size_t next = i + 1;
     if (c == '\\') {
-      if (i + 1 >= p.size()) return "";
+      if (i + 1 >= p.size()) return {};
       char e = p[i + 1];
       next = i + 2;
       bool alnum = (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9');
@@ -240,7 +241,7 @@ std::string requiredLiteral(std::string_view p) {
         }
         ++j;
       }
-      if (j >= p.size()) return "";
+      if (j >= p.size()) return {};
       next = j + 1;
     } else if (c == '(') {
       int depth = 0;
@@ -260,14 +261,14 @@ std::string requiredLiteral(std::string_view p) {
           break;
         }
       }
-      if (j >= p.size()) return "";
+      if (j >= p.size()) return {};
       next = j + 1;
     } else if (c == '|') {
-      return "";
+      return {};
     } else if (c == '.' || c == '^' || c == '$') {
       // matches no fixed byte
     } else if (c == '*' || c == '+' || c == '?' || c == '{' || c == ')') {
-      return "";  // unusual syntax (quantifier without operand): no claim
+      return {};  // unusual syntax (quantifier without operand): no claim
     } else {
       literal = p.substr(i, 1);
     }
@@ -283,10 +284,10 @@ std::string requiredLiteral(std::string_view p) {
         ++next;
       } else if (q == '{') {
         auto close = p.find('}', next);
-        if (close == std::string_view::npos) return "";
+        if (close == std::string_view::npos) return {};
         std::string_view body = p.substr(next + 1, close - next - 1);
         if (body.empty() || body.find_first_not_of("0123456789,") != std::string_view::npos) {
-          return "";
+          return {};
         }
         optional = body.front() == '0' || body.front() == ',';
         repeated = !optional;
@@ -314,7 +315,7 @@ std::string requiredLiteral(std::string_view p) {
     i = next;
   }
   endRun();
-  return best;
+  return runs;
 }
 
 }  // namespace sup

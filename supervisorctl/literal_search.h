@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sup {
 
@@ -36,10 +37,10 @@ class LiteralSearcher {
 /// Number of '\n' bytes in [begin, end).
 std::size_t countNewlines(const char* begin, const char* end);
 
-/// A substring that every match of the PCRE2 `pattern` must contain (the
-/// longest one found by a conservative scan of top-level literal runs), or ""
-/// when none can be proven (alternation at top level, inline options, \Q).
-std::string requiredLiteral(std::string_view pattern);
+/// Substrings that every match of the PCRE2 `pattern` must contain: the
+/// top-level literal runs, found by a conservative scan. Empty when none can
+/// be proven (alternation at top level, inline options, \Q).
+std::vector<std::string> requiredLiterals(std::string_view pattern);
 
 /// True when `pattern` has no regex metacharacter, so it matches itself only.
 bool isPlainLiteral(std::string_view pattern);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -26,7 +27,16 @@ namespace {
 // is kept so grep can report it, like GNU grep's "Is a directory").
 bool statLogFile(const std::string& path, LogFile& out) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return false;
+  out.stat_errno = 0;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    out.path = path;
+    out.size = 0;
+    out.mtime_ns = 0;
+    out.is_directory = false;
+    out.stat_errno = errno;
+    return true;
+  }
   if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return false;
   out.path = path;
   out.size = S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;

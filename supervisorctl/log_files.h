@@ -36,12 +36,15 @@ struct LogFile {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;  // nanoseconds since the epoch
   bool is_directory = false;  // reported as an error by grep, like GNU grep
+  int stat_errno = 0;         // stat() failed other than "no such file" (EACCES)
 };
 
 /// The files of one set, oldest backup (highest number) first and the current
 /// file last: the chronological order of the stream's output. Missing files
 /// are skipped; character devices and FIFOs (e.g. /dev/stdout) are skipped too,
-/// since they hold no searchable history.
+/// since they hold no searchable history. A file that cannot be examined
+/// (e.g. a directory on its path is not searchable) is listed with its
+/// stat_errno so the caller reports it by name.
 std::vector<LogFile> listLogFiles(const LogFileSet& set);
 
 /// Sorts sets by (namespec, stdout before stderr) and drops sets without a

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "supervisorctl/json_text.h"
@@ -69,6 +70,12 @@ int runFind(const FindOptions& options, const std::vector<LogFileSet>& sets, std
   for (const auto& set : *selected) {
     if (options.stream && *options.stream != set.stream) continue;
     for (auto& file : listLogFiles(set)) {
+      if (file.stat_errno) {
+        err << "supervisorctl find: " << file.path << ": " << std::strerror(file.stat_errno)
+            << '\n';
+        status = 1;
+        continue;
+      }
       if (file.is_directory) {
         err << "supervisorctl find: " << file.path << ": Is a directory\n";
         status = 1;

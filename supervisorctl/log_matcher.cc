@@ -127,16 +127,30 @@ Result<std::unique_ptr<LogMatcher>> LogMatcher::create(const GrepOptions& option
   }
 
   // Choose how lines are found: see the header comment.
-  std::string literal;
+  std::vector<std::string> literals;
   bool exact = false;
   if (options.patterns.size() == 1 && !(utf && options.ignore_case)) {
     const std::string& p = options.patterns[0];
     exact = options.fixed_strings || isPlainLiteral(p);
-    literal = exact ? p : requiredLiteral(p);
+    if (exact && !p.empty()) {
+      literals.push_back(p);
+    } else if (!exact) {
+      for (auto& run : requiredLiterals(p)) {
+        if (run.size() >= 2) literals.push_back(std::move(run));
+      }
+    }
     exact = exact && !options.word && !options.line_regexp;
   }
-  if (!literal.empty() && (exact || literal.size() >= 2)) {
-    m->literal_ = std::make_unique<LiteralSearcher>(literal, options.ignore_case);
+  if (!literals.empty()) {
+    for (auto& literal : literals) {
+      m->owned_.push_back(std::make_unique<LiteralSearcher>(literal, options.ignore_case));
+      m->candidates_.push_back(m->owned_.back().get());
+    }
+    // The longest until a sample of real text shows which one is rarest.
+    for (auto* c : m->candidates_) {
+      if (!m->literal_ || c->size() > m->literal_->size()) m->literal_ = c;
+    }
+    if (m->candidates_.size() == 1) m->candidates_.clear();
     m->strategy_ = exact ? Strategy::kLiteralOnly : Strategy::kPrefilter;
   } else {
     bool line_by_line = false;
@@ -154,6 +168,26 @@ LineResult LogMatcher::matchLine(const char* begin, const char* end) {
   if (rc >= 0) return LineResult::kMatch;
   if (rc == PCRE2_ERROR_NOMATCH) return LineResult::kNoMatch;
   return LineResult::kTooComplex;  // match, depth or heap limit, JIT stack
+}
+
+void LogMatcher::chooseLiteral(const char* begin, const char* end) {
+  // Every candidate literal is required by the pattern, so any of them is a
+  // correct prefilter; the one with the fewest occurrences in real text is
+  // the fastest ("duration=" may be on every line, "status=5" on few).
+  constexpr std::size_t kSample = 256 * 1024;
+  if (end - begin > static_cast<std::ptrdiff_t>(kSample)) end = begin + kSample;
+  std::size_t best_hits = SIZE_MAX;
+  for (const auto* candidate : candidates_) {
+    std::size_t hits = 0;
+    for (const char* at = begin; (at = candidate->find(at, end)) != nullptr; at += candidate->size()) {
+      ++hits;
+    }
+    if (hits < best_hits || (hits == best_hits && candidate->size() > literal_->size())) {
+      best_hits = hits;
+      literal_ = candidate;
+    }
+  }
+  candidates_.clear();
 }
 
 std::optional<LineHit> LogMatcher::findLineByLine(const char* begin, const char* end) {
@@ -176,6 +210,7 @@ std::optional<LineHit> LogMatcher::findLine(const char* begin, const char* end) 
       return LineHit{lineStart(begin, at), lineEnd(at, end), LineResult::kMatch};
     }
     case Strategy::kPrefilter:
+      if (!candidates_.empty() && end - begin >= 64 * 1024) chooseLiteral(begin, end);
       while (pos < end) {
         const char* at = literal_->find(pos, end);
         if (!at) return std::nullopt;

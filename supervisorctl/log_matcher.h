@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "supervisorctl/literal_search.h"
@@ -59,7 +60,11 @@ class LogMatcher {
   std::optional<LineHit> findLineByLine(const char* begin, const char* end);
 
   Strategy strategy_ = Strategy::kLineByLine;
-  std::unique_ptr<LiteralSearcher> literal_;
+  void chooseLiteral(const char* begin, const char* end);
+
+  const LiteralSearcher* literal_ = nullptr;  // the prefilter in use
+  std::vector<std::unique_ptr<LiteralSearcher>> owned_;
+  std::vector<LiteralSearcher*> candidates_;  // to choose from, on first big block
   struct Pcre;  // PCRE2 handles, kept out of this header
   std::unique_ptr<Pcre> pcre_;
 };

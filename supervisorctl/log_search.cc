@@ -1,5 +1,6 @@
 #include "supervisorctl/log_search.h"
 
+#include <cstring>
 #include <deque>
 #include <memory>
 
@@ -40,10 +41,15 @@ int runGrep(const GrepOptions& options, const std::vector<LogFileSet>& sets, std
     StreamTally& tally = tallies.emplace_back();
     tally.set = &set;
     tally.label = set.namespec + ":" + std::string(logStreamName(set.stream));
+    tally.done = options.max_count == 0;  // GNU grep -m 0 reads nothing
     auto files = listLogFiles(set);
     bool followed = false;
     for (const auto& file : files) {
       if (tally.done || ctx.stop_all) break;
+      if (file.stat_errno) {
+        ctx.error(file.path + ": " + std::strerror(file.stat_errno));
+        continue;
+      }
       if (file.is_directory) {
         ctx.error(file.path + ": Is a directory");
         continue;
