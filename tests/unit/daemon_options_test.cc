@@ -1,0 +1,83 @@
+// supervisord's command line: Supervisor's flags become [supervisord]
+// overrides; the search path and errors match Supervisor's.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "supervisord/daemon_options.h"
+
+using namespace sup;
+
+namespace {
+DaemonOptionsResult parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "/usr/bin/supervisord");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return parseDaemonOptions(static_cast<int>(args.size()), argv.data());
+}
+}  // namespace
+
+TEST_CASE("-c names the config and flags become supervisord overrides") {
+  auto r = parse({"-c", "/etc/x.conf", "-n", "-s", "-k", "-t", "-l", "/tmp/l.log", "-y", "1MB",
+                  "-z", "3", "-e", "debug", "-j", "/tmp/p.pid", "-i", "ident", "-q", "/tmp",
+                  "-a", "2048", "--minprocs", "300", "-u", "nobody", "-m", "027", "-d", "/"});
+  REQUIRE(r.options);
+  const auto& o = *r.options;
+  CHECK(o.config_path == "/etc/x.conf");
+  std::map<std::string, std::string> want{
+      {"nodaemon", "true"},      {"silent", "true"},         {"nocleanup", "true"},
+      {"strip_ansi", "true"},    {"logfile", "/tmp/l.log"},  {"logfile_maxbytes", "1MB"},
+      {"logfile_backups", "3"},  {"loglevel", "debug"},      {"pidfile", "/tmp/p.pid"},
+      {"identifier", "ident"},   {"childlogdir", "/tmp"},    {"minfds", "2048"},
+      {"minprocs", "300"},       {"user", "nobody"},         {"umask", "027"},
+      {"directory", "/"}};
+  CHECK(o.overrides == want);
+}
+
+TEST_CASE("long option forms with = work") {
+  auto r = parse({"--configuration=/a.conf", "--nodaemon", "--loglevel=warn"});
+  REQUIRE(r.options);
+  CHECK(r.options->config_path == "/a.conf");
+  CHECK(r.options->overrides.at("loglevel") == "warn");
+  CHECK(r.options->overrides.at("nodaemon") == "true");
+}
+
+TEST_CASE("--print-config and the hidden --node-name are accepted") {
+  auto r = parse({"-c", "f.conf", "--print-config", "--node-name", "corpus-host"});
+  REQUIRE(r.options);
+  CHECK(r.options->print_config);
+  CHECK(r.options->node_name == "corpus-host");
+  CHECK(r.options->overrides.empty());
+}
+
+TEST_CASE("positional arguments are not supported") {
+  auto r = parse({"-c", "f.conf", "extra"});
+  CHECK_FALSE(r.options);
+  CHECK(r.error == "positional arguments are not supported");
+}
+
+TEST_CASE("-h and -v are flags") {
+  CHECK(parse({"-h"}).options->help);
+  CHECK(parse({"-v"}).options->version);
+}
+
+TEST_CASE("the config search path follows Supervisor's order") {
+  auto paths = defaultConfigSearchPaths("/usr/bin/supervisord");
+  CHECK(paths == std::vector<std::string>{"/usr/etc/supervisord.conf", "/usr/supervisord.conf",
+                                          "supervisord.conf", "etc/supervisord.conf",
+                                          "/etc/supervisord.conf",
+                                          "/etc/supervisor/supervisord.conf"});
+  auto bare = defaultConfigSearchPaths("supervisord");
+  CHECK(bare.front() == "etc/supervisord.conf");
+}
+
+TEST_CASE("no config found names every searched path") {
+  std::string err;
+  auto found = findDefaultConfig("/nonexistent-dir/bin/supervisord", &err);
+  if (!found) {
+    CHECK(err.rfind("No config file found at default paths (/nonexistent-dir/etc/supervisord.conf, ", 0) == 0);
+    CHECK(err.find("); use the -c option to specify a config file at a different path") !=
+          std::string::npos);
+  }
+}
