@@ -68,21 +68,28 @@ void RpcRegistry::call(const RpcContext& ctx, const std::string& method,
     reply.fault(proto::Fault::kUnknownMethod);
     return;
   }
-  // Supervisor's _update(): every supervisor.* call faults while the daemon
-  // is shutting down or restarting.
+  // Supervisor's _update(): a call faults while the daemon's mood is below
+  // RUNNING (restarting or shutting down).
   if (!m->allowed_when_stopping && ctx.services && ctx.services->supervisor &&
-      ctx.supervisor().state() != SupervisorState::Running) {
+      static_cast<int>(ctx.supervisor().state()) < static_cast<int>(SupervisorState::Running)) {
     reply.fault(proto::Fault::kShutdownState);
     return;
   }
+  RpcContext here = ctx;
+  here.registry = this;
   try {
-    m->handler(ctx, params, reply);
+    m->handler(here, params, reply);
   } catch (const std::exception& e) {
     // A bug in one method must not take the daemon down nor leave the call unanswered.
     reply.error(proto::kInternalError, e.what());
   }
 }
 
-void registerAllMethods(RpcRegistry& registry) { (void)registry; }
+void registerAllMethods(RpcRegistry& registry) {
+  registerSystemMethods(registry);
+  registerDaemonMethods(registry);
+  registerProcessMethods(registry);
+  registerLogMethods(registry);
+}
 
 }  // namespace sup

@@ -25,6 +25,7 @@ namespace sup {
 
 class ControlConnection;
 class EventLoop;
+class RpcRegistry;
 class Supervisor;
 
 /// What one call answers: a result, or an error (a Supervisor fault code with
@@ -83,6 +84,8 @@ struct RpcServices {
 /// (streaming methods keep the shared_ptr; it is null inside system.multicall).
 struct RpcContext {
   const RpcServices* services = nullptr;
+  /// The registry running the call (system.* introspection, multicall).
+  const RpcRegistry* registry = nullptr;
   uid_t peer_uid = 0;
   pid_t peer_pid = 0;
   std::shared_ptr<ControlConnection> connection;
@@ -107,8 +110,9 @@ struct RpcMethod {
   std::string name;
   RpcHandler handler;
   RpcMethodDoc doc;
-  /// Still callable while the daemon is shutting down (system.*, and the
-  /// read-only supervisor.getState/getPID/... are not; see rpc_methods.cc).
+  /// Still callable while the daemon is shutting down or restarting
+  /// (system.*, sendRemoteCommEvent); every other supervisor.* method then
+  /// faults with SHUTDOWN_STATE, as Supervisor's _update() does.
   bool allowed_when_stopping = false;
 };
 
@@ -122,8 +126,9 @@ class RpcRegistry {
   std::vector<std::string> names() const;
 
   /// Run one call: UNKNOWN_METHOD for an unregistered name, SHUTDOWN_STATE
-  /// for a supervisor.* method while the daemon stops, a handler exception
-  /// becomes a JSON-RPC internal error.
+  /// while the daemon stops (unless allowed_when_stopping), a handler
+  /// exception becomes a JSON-RPC internal error. The handler sees `ctx`
+  /// with `registry` set to this.
   void call(const RpcContext& ctx, const std::string& method, const proto::json& params,
             RpcReply reply) const;
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "supervisord/control_api.h"
 #include "supervisord/daemon.h"
 #include "supervisord/event_loop.h"
 #include "supervisord/main_log.h"
@@ -28,7 +29,7 @@ int usageError(const std::string& argv0, const std::string& msg) {
 
 }  // namespace
 
-int runDaemon(const ConfigLoader& load, const std::string& argv0) {
+int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceFactory& services) {
   EventLoop loop;
   SignalSource signals;
   MainLog log;
@@ -64,7 +65,10 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0) {
     lo.level = parseLogLevel(sd.loglevel).value_or(LogLevel::Info);
     lo.echo_stdout = sd.nodaemon && !sd.silent;
     std::string err;
-    if (!log.open(lo, &err)) return usageError(argv0, "could not open logfile " + sd.logfile + ": " + err);
+    if (!log.open(lo, &err)) {
+      pidfile.remove();
+      return usageError(argv0, "could not open logfile " + sd.logfile + ": " + err);
+    }
     for (const auto& m : msgs.criticals) log.critical(m);
     for (const auto& m : config.warnings) log.warn(m);
     for (const auto& m : msgs.infos) log.info(m);
@@ -75,10 +79,20 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0) {
     }
 
     Supervisor supervisor(loop, log, *spawner, config);
-    // The control server (JSON API on the unix socket) is constructed here,
-    // with `loop` and `supervisor`, before daemonizing, so that a socket
-    // error (or a live socket of another daemon) reaches the terminal with
-    // exit 2; stale socket files are unlinked by it after the pidfile lock.
+    // The control server and friends: before daemonizing, so that their
+    // errors reach the terminal with exit 2.
+    std::shared_ptr<void> service;
+    if (services) {
+      auto made = services(loop, supervisor, config, log);
+      if (!made) {
+        log.critical(made.error().message);
+        pidfile.remove();
+        if (first) return usageError(argv0, made.error().message);
+        std::fprintf(stderr, "Error: %s\n", made.error().message.c_str());
+        return 2;
+      }
+      service = std::move(made.value());
+    }
 
     if (first && !sd.nodaemon) {
       for (const auto& [critical, text] : daemonize(sd.directory, sd.umask)) {

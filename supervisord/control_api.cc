@@ -1,0 +1,79 @@
+#include "supervisord/control_api.h"
+
+#include "supervisord/event_loop.h"
+#include "supervisord/main_log.h"
+#include "supervisord/supervisor.h"
+
+namespace sup {
+
+ControlApi::ControlApi(EventLoop& loop, MainLog& log, Supervisor& supervisor,
+                       std::function<Result<Config>()> load_config)
+    : loop_(loop), log_(log) {
+  registerAllMethods(registry_);
+  services_.loop = &loop;
+  services_.supervisor = &supervisor;
+  services_.load_config = std::move(load_config);
+  services_.log_info = [this](const std::string& line) { log_.info(line); };
+}
+
+ControlApi::~ControlApi() { close(); }
+
+Status ControlApi::open(const Config& config) {
+  const ServerConfig* unix_server = nullptr;
+  for (const auto& s : config.servers) {
+    if (s.type == ServerConfig::Type::Unix) {
+      unix_server = &s;
+      break;
+    }
+  }
+  if (unix_server == nullptr) return okStatus();
+  auto options = controlServerOptions(*unix_server);
+  if (!options) return options.error();
+  auto handler = [this](ControlConnection& conn, const proto::Request& req) { handle(conn, req); };
+  auto log = [this](std::string_view level, const std::string& message) {
+    if (level == "CRIT") log_.critical(message);
+    else if (level == "ERRO") log_.error(message);
+    else if (level == "WARN") log_.warn(message);
+    else if (level == "INFO") log_.info(message);
+    else log_.debug(message);
+  };
+  server_ = std::make_unique<ControlServer>(loop_, std::move(*options), handler, log);
+  if (auto st = server_->open(); !st) {
+    server_.reset();
+    return st;
+  }
+  return okStatus();
+}
+
+void ControlApi::close() {
+  if (!server_) return;
+  server_->close();
+  server_.reset();
+}
+
+void ControlApi::handle(ControlConnection& conn, const proto::Request& req) {
+  RpcContext ctx;
+  ctx.services = &services_;
+  ctx.peer_uid = conn.peer().uid;
+  ctx.peer_pid = conn.peer().pid;
+  ctx.connection = conn.shared_from_this();
+  // The answer may come long after this returns (start/stop with wait); by
+  // then the client may be gone, so only a weak reference is kept. A
+  // notification (no id) runs but is never answered.
+  std::weak_ptr<ControlConnection> weak = ctx.connection;
+  bool has_id = req.has_id;
+  proto::json id = req.id;
+  RpcReply reply([weak, has_id, id](RpcOutcome outcome) {
+    if (!has_id) return;
+    auto c = weak.lock();
+    if (!c || c->closed()) return;
+    if (outcome.isError()) {
+      c->replyError(id, outcome.code, outcome.message);
+    } else {
+      c->reply(id, std::move(*outcome.result));
+    }
+  });
+  registry_.call(ctx, req.method, req.params, reply);
+}
+
+}  // namespace sup

@@ -1,0 +1,179 @@
+// supervisor.* methods on log files: the main log (readLog, clearLog) and
+// the processes' stdout/stderr logs (read, tail, clear), with Supervisor's
+// offset/length rules. The streaming follow calls live with the log code.
+#include "supervisord/rpc_methods.h"
+#include "supervisord/rpc_support.h"
+#include "supervisord/supervisor.h"
+
+namespace sup {
+namespace {
+
+using proto::Fault;
+using rpc::json;
+
+enum class Channel { Stdout, Stderr };
+
+// The process's log path for `channel`; BAD_NAME sent when there is no such
+// process (a "group:*" name included).
+std::optional<std::string> processLogPath(const RpcContext& ctx, const std::string& name,
+                                          Channel channel, const RpcReply& reply) {
+  auto target = rpc::findTarget(ctx.supervisor(), name, reply);
+  if (!target) return std::nullopt;
+  std::optional<ProcessInfo> info;
+  if (target->process) info = ctx.supervisor().processInfo(*target->process);
+  if (!info) {
+    reply.fault(Fault::kBadName, name);
+    return std::nullopt;
+  }
+  return channel == Channel::Stdout ? info->stdout_logfile : info->stderr_logfile;
+}
+
+// NO_FILE names the file when there is one (Supervisor passes its path, or
+// None, as the fault's extra text).
+void noFile(const RpcReply& reply, const std::string& path) {
+  if (path.empty()) {
+    reply.fault(Fault::kNoFile);
+  } else {
+    reply.fault(Fault::kNoFile, path);
+  }
+}
+
+void readLog(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 2, 2, reply)) return;
+  auto offset = rpc::intParam(params, 0, reply);
+  if (!offset) return;
+  auto length = rpc::intParam(params, 1, reply);
+  if (!length) return;
+  std::string path = ctx.supervisor().mainLogPath();
+  if (!rpc::fileExists(path)) return noFile(reply, path);
+  rpc::replyReadFile(reply, path, *offset, *length);
+}
+
+void clearLog(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 0, 0, reply)) return;
+  std::string path = ctx.supervisor().mainLogPath();
+  if (!rpc::fileExists(path)) return reply.fault(Fault::kNoFile);
+  ctx.logAction("clearLog");
+  if (!ctx.supervisor().clearMainLog()) return reply.fault(Fault::kFailed);
+  reply.ok(true);
+}
+
+RpcHandler readProcessLog(Channel channel) {
+  return [channel](const RpcContext& ctx, const json& params, RpcReply reply) {
+    if (!rpc::arity(params, 3, 3, reply)) return;
+    auto name = rpc::stringParam(params, 0, reply);
+    if (!name) return;
+    auto offset = rpc::intParam(params, 1, reply);
+    if (!offset) return;
+    auto length = rpc::intParam(params, 2, reply);
+    if (!length) return;
+    auto path = processLogPath(ctx, *name, channel, reply);
+    if (!path) return;
+    if (!rpc::fileExists(*path)) return noFile(reply, *path);
+    rpc::replyReadFile(reply, *path, *offset, *length);
+  };
+}
+
+RpcHandler tailProcessLog(Channel channel) {
+  return [channel](const RpcContext& ctx, const json& params, RpcReply reply) {
+    if (!rpc::arity(params, 3, 3, reply)) return;
+    auto name = rpc::stringParam(params, 0, reply);
+    if (!name) return;
+    auto offset = rpc::intParam(params, 1, reply);
+    if (!offset) return;
+    auto length = rpc::intParam(params, 2, reply);
+    if (!length) return;
+    auto path = processLogPath(ctx, *name, channel, reply);
+    if (!path) return;
+    if (!rpc::fileExists(*path)) return reply.ok(json::array({"", 0, false}));
+    reply.ok(rpc::tailFile(*path, *offset, *length));
+  };
+}
+
+void clearProcessLogs(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 1, 1, reply)) return;
+  auto name = rpc::stringParam(params, 0, reply);
+  if (!name) return;
+  auto target = rpc::findTarget(ctx.supervisor(), *name, reply);
+  if (!target) return;
+  if (!target->process) return reply.fault(Fault::kBadName, *name);
+  ctx.logAction("clearProcessLogs " + *name);
+  rpc::replyOp(reply, ctx.supervisor().clearProcessLogs(*target->process));
+}
+
+void clearAllProcessLogs(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 0, 0, reply)) return;
+  ctx.logAction("clearAllProcessLogs");
+  std::vector<OpResult> results;
+  for (const auto& id : rpc::allByPriority(ctx.supervisor())) {
+    results.push_back(ctx.supervisor().clearProcessLogs(id));
+  }
+  reply.ok(rpc::toWire(results));
+}
+
+const char* const kReadHelp =
+    "Read length bytes from name's %s log starting at offset\n\n"
+    "@param string name        the name of the process (or 'group:name')\n"
+    "@param int offset         offset to start reading from.\n"
+    "@param int length         number of bytes to read from the log.\n"
+    "@return string result     Bytes of log";
+const char* const kTailHelp =
+    "Provides a more efficient way to tail the (%s) log than readProcess%sLog().\n"
+    "Requests (length) bytes from the (name)'s log, starting at (offset). If the total log\n"
+    "size is greater than (offset + length), the overflow flag is set and the (offset) is\n"
+    "automatically increased to position the buffer at the end of the log. (offset)\n"
+    "returned is always the last offset in the log +1.\n\n"
+    "@param string name         the name of the process (or 'group:name')\n"
+    "@param int offset          offset to start reading from\n"
+    "@param int length          maximum number of bytes to return\n"
+    "@return array result       [string bytes, int offset, bool overflow]";
+
+std::string fill(const char* format, const char* a, const char* b = "") {
+  std::string out = format;
+  auto pos = out.find("%s");
+  if (pos != std::string::npos) out.replace(pos, 2, a);
+  pos = out.find("%s");
+  if (pos != std::string::npos) out.replace(pos, 2, b);
+  return out;
+}
+
+}  // namespace
+
+void registerLogMethods(RpcRegistry& r) {
+  namespace m = proto::method;
+  RpcMethodDoc read_main{{"string", "int", "int"},
+                         "Read length bytes from the main log starting at offset\n\n"
+                         "@param int offset         offset to start reading from.\n"
+                         "@param int length         number of bytes to read from the log.\n"
+                         "@return string result     Bytes of log"};
+  r.add(std::string(m::kReadLog), readLog, read_main);
+  r.add(std::string(m::kReadMainLog), readLog, read_main);
+  r.add(std::string(m::kClearLog), clearLog,
+        {{"boolean"},
+         "Clear the main log.\n\n@return boolean result always returns True unless error"});
+
+  RpcMethodDoc read_out{{"string", "string", "int", "int"}, fill(kReadHelp, "stdout")};
+  r.add(std::string(m::kReadProcessStdoutLog), readProcessLog(Channel::Stdout), read_out);
+  r.add(std::string(m::kReadProcessLog), readProcessLog(Channel::Stdout), read_out);
+  r.add(std::string(m::kReadProcessStderrLog), readProcessLog(Channel::Stderr),
+        {{"string", "string", "int", "int"}, fill(kReadHelp, "stderr")});
+
+  RpcMethodDoc tail_out{{"array", "string", "int", "int"}, fill(kTailHelp, "stdout", "Stdout")};
+  r.add(std::string(m::kTailProcessStdoutLog), tailProcessLog(Channel::Stdout), tail_out);
+  r.add(std::string(m::kTailProcessLog), tailProcessLog(Channel::Stdout), tail_out);
+  r.add(std::string(m::kTailProcessStderrLog), tailProcessLog(Channel::Stderr),
+        {{"array", "string", "int", "int"}, fill(kTailHelp, "stderr", "Stderr")});
+
+  RpcMethodDoc clear{{"boolean", "string"},
+                     "Clear the stdout and stderr logs for the named process and reopen them.\n\n"
+                     "@param string name   The name of the process (or 'group:name')\n"
+                     "@return boolean result      Always True unless error"};
+  r.add(std::string(m::kClearProcessLogs), clearProcessLogs, clear);
+  r.add(std::string(m::kClearProcessLog), clearProcessLogs, clear);
+  r.add(std::string(m::kClearAllProcessLogs), clearAllProcessLogs,
+        {{"array"},
+         "Clear all process log files\n\n"
+         "@return array result   An array of process status info structs"});
+}
+
+}  // namespace sup

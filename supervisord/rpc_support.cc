@@ -1,0 +1,256 @@
+#include "supervisord/rpc_support.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <memory>
+
+#include "common/signal_names.h"
+
+namespace sup::rpc {
+
+namespace {
+
+void incorrect(const RpcReply& reply) { reply.fault(proto::Fault::kIncorrectParameters); }
+
+std::optional<std::int64_t> decimal(const std::string& text) {
+  std::size_t b = text.find_first_not_of(" \t\n");
+  std::size_t e = text.find_last_not_of(" \t\n");
+  if (b == std::string::npos) return std::nullopt;
+  const char* first = text.data() + b;
+  const char* last = text.data() + e + 1;
+  if (*first == '+') ++first;
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(first, last, v);
+  if (ec != std::errc() || ptr != last) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+bool arity(const json& params, std::size_t min, std::size_t max, const RpcReply& reply) {
+  if (!params.is_array() || params.size() < min || params.size() > max) {
+    incorrect(reply);
+    return false;
+  }
+  return true;
+}
+
+std::optional<std::string> stringParam(const json& params, std::size_t i, const RpcReply& reply) {
+  if (i < params.size() && params[i].is_string()) return params[i].get<std::string>();
+  incorrect(reply);
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> intParam(const json& params, std::size_t i, const RpcReply& reply) {
+  if (i < params.size()) {
+    const json& v = params[i];
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (v.is_number_float()) {
+      double d = v.get<double>();
+      if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+    }
+    if (v.is_string()) {
+      if (auto n = decimal(v.get<std::string>())) return n;
+    }
+  }
+  incorrect(reply);
+  return std::nullopt;
+}
+
+std::optional<bool> boolParam(const json& params, std::size_t i, bool fallback,
+                              const RpcReply& reply) {
+  if (i >= params.size()) return fallback;
+  const json& v = params[i];
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_integer()) return v.get<std::int64_t>() != 0;
+  incorrect(reply);
+  return std::nullopt;
+}
+
+std::optional<int> signalParam(const json& value) {
+  if (value.is_number_integer()) {
+    auto n = value.get<std::int64_t>();
+    if (n < 1 || n > 1024) return std::nullopt;
+    return parseSignal(std::to_string(n));
+  }
+  if (value.is_string()) return parseSignal(value.get<std::string>());
+  return std::nullopt;
+}
+
+std::string paramText(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+proto::ProcessInfo toWire(const ProcessInfo& info) {
+  proto::ProcessInfo w;
+  w.name = info.name;
+  w.group = info.group;
+  w.start = info.start;
+  w.stop = info.stop;
+  w.now = info.now;
+  w.state = info.state;
+  w.statename = std::string(proto::processStateName(info.state));
+  w.spawnerr = info.spawnerr;
+  w.exitstatus = info.exitstatus;
+  w.logfile = info.stdout_logfile;
+  w.stdout_logfile = info.stdout_logfile;
+  w.stderr_logfile = info.stderr_logfile;
+  w.pid = info.pid;
+  w.description = proto::describeProcess(w);
+  return w;
+}
+
+proto::CallResult toWire(const OpResult& result) {
+  proto::CallResult w;
+  w.name = result.name;
+  w.group = result.group;
+  w.status = static_cast<int>(result.status);
+  w.description = result.description;
+  return w;
+}
+
+json toWire(const std::vector<OpResult>& results) {
+  json out = json::array();
+  for (const auto& r : results) out.push_back(toWire(r));
+  return out;
+}
+
+void replyOp(const RpcReply& reply, const OpResult& result) {
+  if (result.status == Fault::Success) {
+    reply.ok(true);
+  } else {
+    // The core's description is already Supervisor's fault string.
+    reply.error(static_cast<int>(result.status), result.description);
+  }
+}
+
+std::optional<Target> findTarget(const Supervisor& sup, const std::string& name,
+                                 const RpcReply& reply) {
+  auto [group, process] = proto::splitNamespec(name);
+  if (sup.groupConfig(group) == nullptr) {
+    reply.fault(proto::Fault::kBadName, name);
+    return std::nullopt;
+  }
+  Target t{group, std::nullopt};
+  if (!process) return t;
+  for (const auto& id : sup.groupProcesses(group)) {
+    if (id.name == *process) {
+      t.process = id;
+      return t;
+    }
+  }
+  reply.fault(proto::Fault::kBadName, name);
+  return std::nullopt;
+}
+
+std::vector<ProcessId> allByPriority(const Supervisor& sup) {
+  std::vector<ProcessId> out;
+  for (const auto& group : sup.groupNames()) {
+    std::vector<std::pair<int, ProcessId>> members;
+    const GroupConfig* gc = sup.groupConfig(group);
+    for (const auto& id : sup.groupProcesses(group)) {
+      int prio = 999;
+      if (gc) {
+        for (const auto& pc : gc->processes)
+          if (pc.name == id.name) prio = pc.priority;
+      }
+      members.emplace_back(prio, id);
+    }
+    std::stable_sort(members.begin(), members.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& m : members) out.push_back(std::move(m.second));
+  }
+  return out;
+}
+
+bool fileExists(const std::string& path) {
+  struct stat st;
+  return !path.empty() && ::stat(path.c_str(), &st) == 0;
+}
+
+namespace {
+
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+std::optional<std::int64_t> fileSize(std::FILE* f) {
+  if (std::fseek(f, 0, SEEK_END) != 0) return std::nullopt;
+  long sz = std::ftell(f);
+  if (sz < 0) return std::nullopt;
+  return sz;
+}
+
+// Read up to `length` bytes at `offset`; length < 0 reads to the end.
+std::optional<std::string> readAt(std::FILE* f, std::int64_t offset, std::int64_t length) {
+  if (std::fseek(f, static_cast<long>(offset), SEEK_SET) != 0) return std::nullopt;
+  std::string data;
+  char buf[65536];
+  while (length < 0 || static_cast<std::int64_t>(data.size()) < length) {
+    std::size_t want = sizeof buf;
+    if (length >= 0) want = std::min<std::size_t>(want, static_cast<std::size_t>(length) - data.size());
+    std::size_t n = std::fread(buf, 1, want, f);
+    data.append(buf, n);
+    if (n < want) {
+      if (std::ferror(f)) return std::nullopt;
+      break;
+    }
+  }
+  return data;
+}
+
+}  // namespace
+
+void replyReadFile(const RpcReply& reply, const std::string& path, std::int64_t offset,
+                   std::int64_t length) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) return reply.fault(proto::Fault::kFailed);
+  std::optional<std::string> data;
+  if (offset < 0) {
+    // A negative offset reads the last -offset bytes; no length allowed then.
+    if (length != 0) return reply.fault(proto::Fault::kBadArguments);
+    auto sz = fileSize(f.get());
+    if (!sz) return reply.fault(proto::Fault::kFailed);
+    std::int64_t pos = std::max<std::int64_t>(0, *sz + offset);
+    data = readAt(f.get(), pos, -offset);
+  } else {
+    if (length < 0) return reply.fault(proto::Fault::kBadArguments);
+    data = readAt(f.get(), offset, length == 0 ? -1 : length);
+  }
+  if (!data) return reply.fault(proto::Fault::kFailed);
+  reply.ok(std::move(*data));
+}
+
+json tailFile(const std::string& path, std::int64_t offset, std::int64_t length) {
+  File f(std::fopen(path.c_str(), "rb"));
+  std::optional<std::int64_t> sz;
+  if (f) sz = fileSize(f.get());
+  if (!sz) return json::array({"", offset, false});
+  bool overflow = false;
+  if (*sz > offset + length) {
+    overflow = true;
+    offset = *sz - 1;
+  }
+  if (offset + length > *sz) {
+    if (offset > *sz - 1) length = 0;
+    offset = *sz - length;
+  }
+  if (offset < 0) offset = 0;
+  if (length < 0) length = 0;
+  std::string data;
+  if (length > 0) {
+    auto got = readAt(f.get(), offset, length);
+    if (!got) return json::array({"", offset, false});
+    data = std::move(*got);
+  }
+  return json::array({std::move(data), *sz, overflow});
+}
+
+}  // namespace sup::rpc

@@ -1,0 +1,68 @@
+// Shared pieces of the control API's method families: positional parameter
+// checks, the one conversion between the daemon core's result types and the
+// wire structs of common/protocol.h, namespec lookup with Supervisor's
+// BAD_NAME rules, and Supervisor's readFile/tailFile on log files.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/protocol.h"
+#include "supervisord/rpc_methods.h"
+#include "supervisord/supervisor.h"
+
+namespace sup::rpc {
+
+using proto::json;
+
+// ---- parameters -----------------------------------------------------------
+/// Supervisor answers a wrong argument count (Python's TypeError) with
+/// INCORRECT_PARAMETERS; so do we, and for a wrong type too.
+bool arity(const json& params, std::size_t min, std::size_t max, const RpcReply& reply);
+/// params[i] as a string; nullopt (and INCORRECT_PARAMETERS sent) otherwise.
+std::optional<std::string> stringParam(const json& params, std::size_t i, const RpcReply& reply);
+/// params[i] as an integer (an integral JSON number, or a decimal string as
+/// Python's int() accepts); nullopt (and INCORRECT_PARAMETERS sent) otherwise.
+std::optional<std::int64_t> intParam(const json& params, std::size_t i, const RpcReply& reply);
+/// params[i] as a boolean (true/false, or 0/1); `fallback` when absent.
+std::optional<bool> boolParam(const json& params, std::size_t i, bool fallback,
+                              const RpcReply& reply);
+/// A signal given as a name ("HUP", "SIGHUP") or number (9 or "9").
+std::optional<int> signalParam(const json& value);
+/// The signal parameter as the fault text shows it (Python's str(signal)).
+std::string paramText(const json& value);
+
+// ---- conversions (the only place core types become wire types) -----------
+proto::ProcessInfo toWire(const ProcessInfo& info);
+proto::CallResult toWire(const OpResult& result);
+json toWire(const std::vector<OpResult>& results);
+/// Answer a single-process operation: true, or its fault.
+void replyOp(const RpcReply& reply, const OpResult& result);
+
+// ---- names ----------------------------------------------------------------
+/// Supervisor's _getGroupAndProcess: BAD_NAME (sent, with the name as given)
+/// when the group or the process does not exist. `process` is empty for
+/// "group:*" / "group:".
+struct Target {
+  std::string group;
+  std::optional<ProcessId> process;
+};
+std::optional<Target> findTarget(const Supervisor& sup, const std::string& name,
+                                 const RpcReply& reply);
+/// Every process in Supervisor's _getAllProcesses order (group priority,
+/// then process priority).
+std::vector<ProcessId> allByPriority(const Supervisor& sup);
+
+// ---- log files ------------------------------------------------------------
+/// Supervisor's readFile(): a negative offset reads the last -offset bytes
+/// (length must then be 0), length 0 reads to the end; BAD_ARGUMENTS for a
+/// negative length, FAILED when the file cannot be read.
+void replyReadFile(const RpcReply& reply, const std::string& path, std::int64_t offset,
+                   std::int64_t length);
+/// Supervisor's tailFile(): [bytes, offset, overflow].
+json tailFile(const std::string& path, std::int64_t offset, std::int64_t length);
+bool fileExists(const std::string& path);
+
+}  // namespace sup::rpc
