@@ -4,12 +4,15 @@
 #   packaging/build-deb.sh [OUTDIR]          (default OUTDIR: ./build-deb)
 #
 # debian/ lives in the tree as packaging/debian/, so that the project root
-# stays free of packaging files. This script copies the tree (the files git
-# tracks, as they are in the working tree; untracked files and build
-# directories are left out) to a scratch directory named
-# supervisor-cpp-<version>, copies packaging/debian to ./debian there, and
-# runs "dpkg-buildpackage -us -uc -b" in it. The .deb, .buildinfo and
-# .changes files end up in OUTDIR.
+# stays free of packaging files. This script copies the tree to a scratch
+# directory named supervisor-cpp-<version>, copies packaging/debian to
+# ./debian there, and runs "dpkg-buildpackage -us -uc -b" in it. The .deb,
+# .buildinfo and .changes files end up in OUTDIR.
+#
+# What is copied: the working tree as git sees it (tracked and untracked
+# files, not ignored ones such as build directories). BUILD_DEB_SOURCE=head
+# copies the last commit instead, with packaging/ and init/ taken from the
+# working tree: for a checkout shared with others' unfinished work.
 #
 # DEB_BUILD_OPTIONS is honoured (nocheck skips building and running the
 # tests; test-deb.sh sets it because CI runs the suite on its own).
@@ -25,8 +28,14 @@ trap 'rm -rf "$work"' EXIT
 src=$work/supervisor-cpp-$version
 
 mkdir -p "$src" "$outdir"
-if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    (cd "$repo" && git ls-files -z --cached |
+if [[ ${BUILD_DEB_SOURCE:-worktree} == head ]]; then
+    # The last commit, plus packaging/ and init/ as they are now: for a tree
+    # shared with others whose work in progress may not build.
+    git -C "$repo" archive --format=tar HEAD | tar -xf - -C "$src"
+    rm -rf "$src/packaging" "$src/init"
+    cp -a "$repo/packaging" "$repo/init" "$src/"
+elif git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    (cd "$repo" && git ls-files -z --cached --others --exclude-standard |
         xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
         tar --null -T - -cf -) | tar -xf - -C "$src"
 else

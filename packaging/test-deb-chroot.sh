@@ -4,7 +4,7 @@
 # cannot) be installed on the machine itself. Run as root from the
 # repository root:
 #
-#   bash packaging/test-deb-chroot.sh [--deb FILE.deb] [--keep]
+#   bash packaging/test-deb-chroot.sh [--systemd] [--deb FILE.deb] [--keep]
 #
 # The .deb is built here on the host (packaging/build-deb.sh) unless --deb
 # names one. A minbase bookworm tree is bootstrapped once into
@@ -14,6 +14,12 @@
 # own PID and mount namespaces: /proc shows only the chroot's processes, and
 # when the test ends the kernel ends anything still running in there and
 # drops the mounts. The scratch copy is then deleted (--keep keeps it).
+#
+# --systemd boots the copy instead, with systemd as PID 1, in a
+# systemd-nspawn container (systemd, systemd-sysv and dbus are installed in
+# it first), and runs the same test there: "service supervisord ..." then
+# goes through systemctl and supervisord.service. It needs systemd-nspawn
+# (package systemd-container), but no systemd on the host.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,11 +27,13 @@ base=${TEST_DEB_BASE:-/var/tmp/sup-deb12-chroot}
 mirror=${TEST_DEB_MIRROR:-http://deb.debian.org/debian}
 deb=""
 keep=0
+systemd=0
 while (($#)); do
     case $1 in
+        --systemd) systemd=1; shift ;;
         --deb) deb=$(realpath "$2"); shift 2 ;;
         --keep) keep=1; shift ;;
-        *) echo "usage: $0 [--deb FILE.deb] [--keep]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--systemd] [--deb FILE.deb] [--keep]" >&2; exit 2 ;;
     esac
 done
 [[ $(id -u) == 0 ]] || { echo "test-deb-chroot: must run as root" >&2; exit 2; }
@@ -74,16 +82,68 @@ cp -a "$repo/packaging" "$root/root/src/"
 cp -a "$out"/. "$root/root/out/"
 inner_deb=/root/out/$(basename "$(ls "$out"/supervisor-cpp_*.deb | head -n 1)")
 
-echo "-- running test-deb.sh in the chroot ($root)"
-set +e
-unshare --pid --mount --fork --propagation private /bin/bash -c '
-    root=$1; shift
-    mount -t proc proc "$root/proc"
-    mount --rbind /dev "$root/dev"
-    mount -t tmpfs tmpfs "$root/run"
-    exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME=/root TERM="${TERM:-dumb}" /bin/bash "$@"
-' _ "$root" /root/src/packaging/test-deb.sh --deb "$inner_deb"
-rc=$?
-set -e
-exit $rc
+inner_env=(/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM="${TERM:-dumb}")
+test_cmd=(/bin/bash /root/src/packaging/test-deb.sh --deb "$inner_deb")
+
+if ((!systemd)); then
+    echo "-- running test-deb.sh in the chroot ($root)"
+    set +e
+    unshare --pid --mount --fork --propagation private /bin/bash -c '
+        root=$1; shift
+        mount -t proc proc "$root/proc"
+        mount --rbind /dev "$root/dev"
+        mount -t tmpfs tmpfs "$root/run"
+        exec chroot "$root" "$@"
+    ' _ "$root" "${inner_env[@]}" "${test_cmd[@]}"
+    exit $?
+fi
+
+echo "-- installing systemd into the container"
+command -v systemd-nspawn >/dev/null ||
+    apt-get install -y -qq --no-install-recommends systemd-container >/dev/null
+chroot "$root" "${inner_env[@]}" DEBIAN_FRONTEND=noninteractive /bin/sh -c \
+    'apt-get update -qq && apt-get install -y -qq --no-install-recommends systemd systemd-sysv dbus' \
+    >"$work/systemd-install.log" 2>&1 ||
+    { tail -n 20 "$work/systemd-install.log"; echo "test-deb-chroot: FAILED (systemd install)"; exit 1; }
+
+echo "-- booting it with systemd-nspawn"
+set +e  # from here on, failures are looked at one by one
+# --register=no --keep-unit: no machined or systemd needed on the host.
+systemd-nspawn -q -D "$root" --boot --register=no --keep-unit --console=pipe \
+    >"$work/nspawn.log" 2>&1 </dev/null &
+nspawn=$!
+stop_container() {
+    kill -TERM "$nspawn" 2>/dev/null  # nspawn asks the container to power off
+    local end=$((SECONDS + 30))
+    while kill -0 "$nspawn" 2>/dev/null && ((SECONDS < end)); do sleep 0.2; done
+    kill -KILL "$nspawn" 2>/dev/null
+    wait "$nspawn" 2>/dev/null
+    cleanup
+}
+trap stop_container EXIT
+
+# The container's PID 1: the process named systemd below nspawn.
+leader=""
+end=$((SECONDS + 60))
+while [[ -z $leader ]] && ((SECONDS < end)); do
+    kill -0 "$nspawn" 2>/dev/null || break
+    for p in $(pgrep -x systemd); do
+        q=$p
+        while [[ $q -gt 1 ]]; do
+            [[ $q == "$nspawn" ]] && { leader=$p; break 2; }
+            q=$(awk '{ print $4 }' "/proc/$q/stat" 2>/dev/null || echo 0)
+        done
+    done
+    sleep 0.2
+done
+[[ -n $leader ]] || { cat "$work/nspawn.log"; echo "test-deb-chroot: FAILED (container did not boot)"; exit 1; }
+state=""
+while ((SECONDS < end)); do
+    state=$(nsenter -t "$leader" -a systemctl is-system-running 2>/dev/null || true)
+    [[ $state == running || $state == degraded ]] && break
+    sleep 0.2
+done
+echo "-- systemd is PID 1 in the container (host pid $leader, state: ${state:-unknown})"
+
+nsenter -t "$leader" -a "${inner_env[@]}" "${test_cmd[@]}"
+exit $?

@@ -295,7 +295,7 @@ fi
 cat >"$POLICY.new" <<EOF
 #!/bin/sh
 # Written by supervisor-cpp's packaging/test-deb.sh, removed when it ends.
-for a; do [ "\$a" = supervisord ] && exit 0; done
+for a; do case "\$a" in supervisord | supervisord.service) exit 0 ;; esac; done
 $fallback
 EOF
 chmod 755 "$POLICY.new" && mv -f "$POLICY.new" "$POLICY"
@@ -361,7 +361,8 @@ done
 
 status_out=$(timeout 30 service supervisord status 2>&1)
 check "service supervisord status exits 0 while running" test $? = 0
-check "service supervisord status says running ($status_out)" grep -q running <<<"$status_out"
+check "service supervisord status says running ($(grep -m1 -o '[^ ].*running.*' <<<"$status_out"))" \
+    grep -q running <<<"$status_out"
 
 old_daemon=$(daemon_pid)
 check "service supervisord force-reload" service_ok force-reload
