@@ -76,4 +76,13 @@ void ControlApi::handle(ControlConnection& conn, const proto::Request& req) {
   registry_.call(ctx, req.method, req.params, reply);
 }
 
+ServiceFactory controlApiFactory(ConfigLoader load) {
+  return [load](EventLoop& loop, Supervisor& supervisor, const Config& config,
+                MainLog& log) -> Result<std::shared_ptr<void>> {
+    auto api = std::make_shared<ControlApi>(loop, log, supervisor, load);
+    if (auto st = api->open(config); !st) return st.error();
+    return std::shared_ptr<void>(api);
+  };
+}
+
 }  // namespace sup

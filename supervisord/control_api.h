@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "supervisord/control_server.h"
 #include "supervisord/rpc_methods.h"
+#include "supervisord/run_daemon.h"
 
 namespace sup {
 
@@ -48,5 +49,10 @@ class ControlApi {
   RpcServices services_;
   std::unique_ptr<ControlServer> server_;
 };
+
+/// The ServiceFactory runDaemon calls on every run: a ControlApi bound to
+/// that run's Supervisor, its socket open (an open error is returned for
+/// the terminal, exit 2). `load` re-reads the config for reloadConfig.
+ServiceFactory controlApiFactory(ConfigLoader load);
 
 }  // namespace sup

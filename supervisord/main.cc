@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/config_parser.h"
+#include "supervisord/control_api.h"
 #include "supervisord/daemon_options.h"
 #include "supervisord/print_config.h"
 #include "supervisord/run_daemon.h"
@@ -51,7 +52,8 @@ int main(int argc, char** argv) {
     return printConfigMain(path, popts, argv0);
   }
   try {
-    return runDaemon([&] { return loadConfig(path, popts); }, argv0);
+    ConfigLoader load = [&] { return loadConfig(path, popts); };
+    return runDaemon(load, argv0, controlApiFactory(load));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "supervisord: fatal: %s\n", e.what());
     return 1;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "common/config_model.h"
@@ -11,12 +12,28 @@
 
 namespace sup {
 
+class EventLoop;
+class MainLog;
+class Supervisor;
+
 /// Loads (or re-loads, on restart) the config.
 using ConfigLoader = std::function<Result<Config>()>;
+
+/// Builds the per-run services that sit beside the Supervisor on the loop --
+/// the control server is the one that matters. Called on every (re)start
+/// after the main log is open and the Supervisor exists but before
+/// daemonizing and before any program starts, so an error (e.g. "Another
+/// program is already listening on a port ...") reaches the terminal: return
+/// an Error and supervisord prints it Supervisor-style and exits 2. The
+/// returned object is kept alive for the run and destroyed (closing sockets,
+/// unlinking socket files) after everything has stopped.
+using ServiceFactory = std::function<Result<std::shared_ptr<void>>(
+    EventLoop& loop, Supervisor& supervisor, const Config& config, MainLog& log)>;
 
 /// Run supervisord until shutdown. Returns the process exit status: 0 after
 /// a clean shutdown, 2 for a config/usage error (printed to stderr as
 /// Supervisor does, or logged when it happens on restart).
-int runDaemon(const ConfigLoader& load, const std::string& argv0);
+int runDaemon(const ConfigLoader& load, const std::string& argv0,
+              const ServiceFactory& services = {});
 
 }  // namespace sup
