@@ -17,7 +17,9 @@ std::string octal3(long long v) {
   return buf;
 }
 
-json optionalString(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+json optionalString(const std::optional<std::string>& v) {
+  return v ? json(*v) : json(nullptr);
+}
 
 json userGroup(const std::optional<std::pair<std::string, std::optional<std::string>>>& v) {
   if (!v) return nullptr;
@@ -26,9 +28,12 @@ json userGroup(const std::optional<std::pair<std::string, std::optional<std::str
 
 json logfileJson(const LogFileSpec& spec) {
   switch (spec.kind) {
-    case LogFileSpec::Kind::None: return nullptr;
-    case LogFileSpec::Kind::Auto: return "AUTO";
-    case LogFileSpec::Kind::Path: return spec.path;
+    case LogFileSpec::Kind::None:
+      return nullptr;
+    case LogFileSpec::Kind::Auto:
+      return "AUTO";
+    case LogFileSpec::Kind::Path:
+      return spec.path;
   }
   return nullptr;
 }
@@ -79,10 +84,14 @@ json processJson(const ProcessConfig& p) {
 
 const char* kindName(GroupConfig::Kind k) {
   switch (k) {
-    case GroupConfig::Kind::Program: return "program";
-    case GroupConfig::Kind::Group: return "group";
-    case GroupConfig::Kind::EventListener: return "eventlistener";
-    case GroupConfig::Kind::FcgiProgram: return "fcgi-program";
+    case GroupConfig::Kind::Program:
+      return "program";
+    case GroupConfig::Kind::Group:
+      return "group";
+    case GroupConfig::Kind::EventListener:
+      return "eventlistener";
+    case GroupConfig::Kind::FcgiProgram:
+      return "fcgi-program";
   }
   return "program";
 }

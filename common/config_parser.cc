@@ -114,7 +114,7 @@ Status readIni(ParseContext& ctx, bool* ini_ok) {
   if (!files.ok()) return files.error();
   std::string base = dirName(absPath(ctx, ctx.configfile));
   for (const std::string& pattern : splitWhitespace(*files)) {
-    std::string joined = pattern[0] == '/' ? pattern
+    std::string joined = pattern[0] == '/'                      ? pattern
                          : (base.empty() || base.back() == '/') ? base + pattern
                                                                 : base + "/" + pattern;
     std::vector<std::string> matches = globSorted(joined);
@@ -220,8 +220,11 @@ Status applyOverrides(const ParseContext& ctx, SupervisordConfig* s) {
     if (key == "nodaemon" || key == "silent" || key == "nocleanup" || key == "strip_ansi") {
       auto b = flag();
       if (!b.ok()) return fail(b.error());
-      if (s) (key == "nodaemon" ? s->nodaemon : key == "silent" ? s->silent
-              : key == "nocleanup" ? s->nocleanup : s->strip_ansi) = *b;
+      if (s)
+        (key == "nodaemon"    ? s->nodaemon
+         : key == "silent"    ? s->silent
+         : key == "nocleanup" ? s->nocleanup
+                              : s->strip_ansi) = *b;
     } else if (key == "user") {
       if (s) s->user = value;
     } else if (key == "identifier") {
@@ -246,8 +249,10 @@ Status applyOverrides(const ParseContext& ctx, SupervisordConfig* s) {
       auto v = cv::integer(value);
       if (!v.ok()) return fail(v.error());
       if (s) {
-        if (key == "logfile_backups") s->logfile_backups = static_cast<int>(*v);
-        else (key == "minfds" ? s->minfds : s->minprocs) = *v;
+        if (key == "logfile_backups")
+          s->logfile_backups = static_cast<int>(*v);
+        else
+          (key == "minfds" ? s->minfds : s->minprocs) = *v;
       }
     } else if (key == "loglevel") {
       auto v = cv::loggingLevel(value);
@@ -383,7 +388,8 @@ Result<Config> loadCtlConfig(const std::string& path, const ParseOptions& opts) 
   CtlConfig ctl;
   const FormatNames here{{"here", ctx.here}};
   SUP_TRY(url, ctx.get("supervisorctl", "serverurl", std::nullopt, here));
-  if (url && url->rfind("unix://", 0) == 0) *url = "unix://" + detail::normalize(ctx, url->substr(7));
+  if (url && url->rfind("unix://", 0) == 0)
+    *url = "unix://" + detail::normalize(ctx, url->substr(7));
   ctl.serverurl = url;
   SUP_TRY(prompt, ctx.get("supervisorctl", "prompt", std::string("supervisor")));
   ctl.prompt = *prompt;

@@ -20,8 +20,8 @@ struct ParseOptions {
   std::map<std::string, std::string> environ;  ///< what %(ENV_X)s sees
   std::string host_node_name;                  ///< %(host_node_name)s
   std::string cwd;                             ///< base for relative logfile/pidfile
-  bool check_filesystem = true;  ///< directories named by paths must exist
-  bool check_users = true;       ///< user=/chown= must resolve in passwd/group
+  bool check_filesystem = true;                ///< directories named by paths must exist
+  bool check_users = true;                     ///< user=/chown= must resolve in passwd/group
   /// [supervisord] values given on the command line (-l, -y, -e, ...), keyed
   /// by option name; they win over the file, as in Supervisor.
   std::map<std::string, std::string> supervisord_overrides;

@@ -2,8 +2,9 @@
 // way Supervisor 4.2.5's process_groups_from_parser() and
 // _processes_from_section() read them: same option order (so the same error
 // wins), same expansion names, same warnings.
-#include <algorithm>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "common/config_parse_context.h"
 #include "common/py_text.h"
@@ -12,22 +13,42 @@
 namespace sup::detail {
 namespace {
 
-#define SUP_TRY(var, expr)            \
-  auto var##_r = (expr);              \
+#define SUP_TRY(var, expr)                   \
+  auto var##_r = (expr);                     \
   if (!var##_r.ok()) return var##_r.error(); \
   auto var = std::move(*var##_r)
 
-const char* const kEventTypes[] = {
-    "EVENT", "PROCESS_STATE", "PROCESS_STATE_STOPPED", "PROCESS_STATE_EXITED",
-    "PROCESS_STATE_STARTING", "PROCESS_STATE_STOPPING", "PROCESS_STATE_BACKOFF",
-    "PROCESS_STATE_FATAL", "PROCESS_STATE_RUNNING", "PROCESS_STATE_UNKNOWN",
-    "PROCESS_COMMUNICATION", "PROCESS_COMMUNICATION_STDOUT", "PROCESS_COMMUNICATION_STDERR",
-    "PROCESS_LOG", "PROCESS_LOG_STDOUT", "PROCESS_LOG_STDERR", "REMOTE_COMMUNICATION",
-    "SUPERVISOR_STATE_CHANGE", "SUPERVISOR_STATE_CHANGE_RUNNING",
-    "SUPERVISOR_STATE_CHANGE_STOPPING", "TICK", "TICK_5", "TICK_60", "TICK_3600",
-    "PROCESS_GROUP", "PROCESS_GROUP_ADDED", "PROCESS_GROUP_REMOVED"};
+const char* const kEventTypes[] = {"EVENT",
+                                   "PROCESS_STATE",
+                                   "PROCESS_STATE_STOPPED",
+                                   "PROCESS_STATE_EXITED",
+                                   "PROCESS_STATE_STARTING",
+                                   "PROCESS_STATE_STOPPING",
+                                   "PROCESS_STATE_BACKOFF",
+                                   "PROCESS_STATE_FATAL",
+                                   "PROCESS_STATE_RUNNING",
+                                   "PROCESS_STATE_UNKNOWN",
+                                   "PROCESS_COMMUNICATION",
+                                   "PROCESS_COMMUNICATION_STDOUT",
+                                   "PROCESS_COMMUNICATION_STDERR",
+                                   "PROCESS_LOG",
+                                   "PROCESS_LOG_STDOUT",
+                                   "PROCESS_LOG_STDERR",
+                                   "REMOTE_COMMUNICATION",
+                                   "SUPERVISOR_STATE_CHANGE",
+                                   "SUPERVISOR_STATE_CHANGE_RUNNING",
+                                   "SUPERVISOR_STATE_CHANGE_STOPPING",
+                                   "TICK",
+                                   "TICK_5",
+                                   "TICK_60",
+                                   "TICK_3600",
+                                   "PROCESS_GROUP",
+                                   "PROCESS_GROUP_ADDED",
+                                   "PROCESS_GROUP_REMOVED"};
 
-std::string afterColon(const std::string& section) { return section.substr(section.find(':') + 1); }
+std::string afterColon(const std::string& section) {
+  return section.substr(section.find(':') + 1);
+}
 
 bool startsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -218,10 +239,10 @@ Result<long long> groupPriority(const ParseContext& ctx, const std::string& sect
   return cv::integer(**v);
 }
 
-Result<FcgiSocketConfig> parseFcgiSocket(const ParseContext& ctx, const std::string& sock,
-                                         const std::optional<std::string>& user,
-                                         std::optional<std::pair<std::string, std::optional<std::string>>> owner,
-                                         std::optional<int> mode, int backlog) {
+Result<FcgiSocketConfig> parseFcgiSocket(
+    const ParseContext& ctx, const std::string& sock, const std::optional<std::string>& user,
+    std::optional<std::pair<std::string, std::optional<std::string>>> owner,
+    std::optional<int> mode, int backlog) {
   FcgiSocketConfig cfg;
   cfg.backlog = backlog;
   if (startsWith(sock, "unix://")) {
@@ -246,7 +267,8 @@ Result<FcgiSocketConfig> parseFcgiSocket(const ParseContext& ctx, const std::str
     return cfg;
   }
   if (owner || mode) {
-    return Error{"socket_owner and socket_mode params should only be used with a Unix domain socket"};
+    return Error{
+        "socket_owner and socket_mode params should only be used with a Unix domain socket"};
   }
   if (startsWith(sock, "tcp://")) {
     std::string rest = sock.substr(6);
@@ -300,7 +322,8 @@ Result<GroupConfig> fcgiGroup(ParseContext& ctx, const std::string& section) {
     if (!m.ok()) return Error{"Invalid socket_mode value " + *mode_s};
     mode = *m;
   }
-  SUP_TRY(sock, ctx.get(section, "socket", std::nullopt, {{"here", ctx.here}, {"program_name", name}}));
+  SUP_TRY(sock,
+          ctx.get(section, "socket", std::nullopt, {{"here", ctx.here}, {"program_name", name}}));
   if (!sock || sock->empty()) return Error{"[" + section + "] section requires a \"socket\" line"};
   auto socket = parseFcgiSocket(ctx, *sock, user, owner, mode, backlog);
   if (!socket.ok()) return Error{socket.error().message + " in [" + section + "] socket"};
@@ -363,7 +386,9 @@ Result<GroupConfig> eventListenerGroup(ParseContext& ctx, const std::string& sec
 Result<std::vector<GroupConfig>> groupsFromParser(ParseContext& ctx) {
   std::vector<GroupConfig> groups;
   const std::vector<std::string> all = ctx.ini.sections();
-  auto exists = [&](const std::string& s) { return std::find(all.begin(), all.end(), s) != all.end(); };
+  auto exists = [&](const std::string& s) {
+    return std::find(all.begin(), all.end(), s) != all.end();
+  };
   std::vector<std::string> exclude;
   const FormatNames here{{"here", ctx.here}};
 

@@ -73,7 +73,8 @@ bool importSpecResolves(std::string_view spec, std::string* syntax_error) {
     return module == "supervisor" || module == "supervisor.rpcinterface" ||
            module == "supervisor.dispatchers";
   }
-  return std::any_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return full == k; });
+  return std::any_of(std::begin(kKnown), std::end(kKnown),
+                     [&](const char* k) { return full == k; });
 }
 
 namespace {

@@ -107,14 +107,14 @@ Result<std::string> loggingLevel(std::string_view text) {
 
 Result<int> signalNumber(std::string_view text) {
   static const std::pair<const char*, int> kNames[] = {
-      {"SIGABRT", 6},  {"SIGALRM", 14},   {"SIGBUS", 7},     {"SIGCHLD", 17},    {"SIGCLD", 17},
-      {"SIGCONT", 18}, {"SIGFPE", 8},     {"SIGHUP", 1},     {"SIGILL", 4},      {"SIGINT", 2},
-      {"SIGIO", 29},   {"SIGIOT", 6},     {"SIGKILL", 9},    {"SIGPIPE", 13},    {"SIGPOLL", 29},
-      {"SIGPROF", 27}, {"SIGPWR", 30},    {"SIGQUIT", 3},    {"SIGRTMAX", 64},   {"SIGRTMIN", 34},
-      {"SIGSEGV", 11}, {"SIGSTKFLT", 16}, {"SIGSTOP", 19},   {"SIGSYS", 31},     {"SIGTERM", 15},
-      {"SIGTRAP", 5},  {"SIGTSTP", 20},   {"SIGTTIN", 21},   {"SIGTTOU", 22},    {"SIGURG", 23},
-      {"SIGUSR1", 10}, {"SIGUSR2", 12},   {"SIGVTALRM", 26}, {"SIGWINCH", 28},   {"SIGXCPU", 24},
-      {"SIGXFSZ", 25}, {"SIG_BLOCK", 0},  {"SIG_DFL", 0},    {"SIG_IGN", 1},     {"SIG_SETMASK", 2},
+      {"SIGABRT", 6},    {"SIGALRM", 14},   {"SIGBUS", 7},     {"SIGCHLD", 17},  {"SIGCLD", 17},
+      {"SIGCONT", 18},   {"SIGFPE", 8},     {"SIGHUP", 1},     {"SIGILL", 4},    {"SIGINT", 2},
+      {"SIGIO", 29},     {"SIGIOT", 6},     {"SIGKILL", 9},    {"SIGPIPE", 13},  {"SIGPOLL", 29},
+      {"SIGPROF", 27},   {"SIGPWR", 30},    {"SIGQUIT", 3},    {"SIGRTMAX", 64}, {"SIGRTMIN", 34},
+      {"SIGSEGV", 11},   {"SIGSTKFLT", 16}, {"SIGSTOP", 19},   {"SIGSYS", 31},   {"SIGTERM", 15},
+      {"SIGTRAP", 5},    {"SIGTSTP", 20},   {"SIGTTIN", 21},   {"SIGTTOU", 22},  {"SIGURG", 23},
+      {"SIGUSR1", 10},   {"SIGUSR2", 12},   {"SIGVTALRM", 26}, {"SIGWINCH", 28}, {"SIGXCPU", 24},
+      {"SIGXFSZ", 25},   {"SIG_BLOCK", 0},  {"SIG_DFL", 0},    {"SIG_IGN", 1},   {"SIG_SETMASK", 2},
       {"SIG_UNBLOCK", 1}};
   // Python's signal module on Linux: everything named SIG* is a valid number
   // (including SIG_DFL=0 and friends), so 1..31, 0, 34 and 64.
@@ -142,7 +142,8 @@ Result<std::vector<int>> exitCodes(std::string_view text) {
   size_t start = 0;
   while (true) {
     size_t comma = text.find(',', start);
-    std::string_view part = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    std::string_view part =
+        text.substr(start, comma == std::string_view::npos ? comma : comma - start);
     auto v = pythonInt(part, 10);
     if (!v || *v < 0 || *v > 255) {
       return Error{"not a valid list of exit codes: " + py::repr(text)};
@@ -166,8 +167,8 @@ Result<std::string> processOrGroupName(std::string_view text) {
   std::string s = py::strip(text);
   for (char c : {' ', ':', '/'}) {
     if (s.find(c) != std::string::npos) {
-      return Error{"Invalid name: " + py::repr(text) + " because of character: " +
-                   py::repr(std::string(1, c))};
+      return Error{"Invalid name: " + py::repr(text) +
+                   " because of character: " + py::repr(std::string(1, c))};
     }
   }
   return s;
@@ -179,7 +180,8 @@ std::vector<std::string> listOfStrings(std::string_view text) {
   size_t start = 0;
   while (true) {
     size_t comma = text.find(',', start);
-    out.push_back(py::strip(text.substr(start, comma == std::string_view::npos ? comma : comma - start)));
+    out.push_back(
+        py::strip(text.substr(start, comma == std::string_view::npos ? comma : comma - start)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -241,7 +243,8 @@ std::string expandUser(std::string_view path, const Env& env) {
 std::string normPath(std::string_view path) {
   if (path.empty()) return ".";
   size_t initial = 0;
-  if (path[0] == '/') initial = (path.size() > 1 && path[1] == '/' && (path.size() == 2 || path[2] != '/')) ? 2 : 1;
+  if (path[0] == '/')
+    initial = (path.size() > 1 && path[1] == '/' && (path.size() == 2 || path[2] != '/')) ? 2 : 1;
   std::vector<std::string> parts;
   size_t i = 0;
   while (i <= path.size()) {
@@ -249,7 +252,8 @@ std::string normPath(std::string_view path) {
     if (j == std::string_view::npos) j = path.size();
     std::string comp(path.substr(i, j - i));
     if (!comp.empty() && comp != ".") {
-      if (comp != ".." || (initial == 0 && parts.empty()) || (!parts.empty() && parts.back() == "..")) {
+      if (comp != ".." || (initial == 0 && parts.empty()) ||
+          (!parts.empty() && parts.back() == "..")) {
         parts.push_back(comp);
       } else if (!parts.empty()) {
         parts.pop_back();
@@ -267,7 +271,8 @@ std::string normPath(std::string_view path) {
 
 std::string normalizePath(std::string_view path, const Env& env) {
   std::string p = expandUser(path, env);
-  if (p.empty() || p[0] != '/') p = env.cwd + (env.cwd.size() && env.cwd.back() == '/' ? "" : "/") + p;
+  if (p.empty() || p[0] != '/')
+    p = env.cwd + (env.cwd.size() && env.cwd.back() == '/' ? "" : "/") + p;
   return normPath(p);
 }
 
@@ -338,7 +343,7 @@ Result<long long> nameToGid(std::string_view name) {
 }
 
 Result<std::pair<std::string, std::optional<std::string>>> userGroup(std::string_view text,
-                                                                   const Env& env) {
+                                                                     const Env& env) {
   size_t colon = text.find(':');
   std::string user(text.substr(0, colon));
   std::optional<std::string> group;

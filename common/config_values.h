@@ -66,6 +66,6 @@ Result<long long> nameToGid(std::string_view name);
 /// colon_separated_user_group(): "user[:group]" (checked only with check_users):
 /// "Invalid user:group definition x".
 Result<std::pair<std::string, std::optional<std::string>>> userGroup(std::string_view text,
-                                                                   const Env& env);
+                                                                     const Env& env);
 
 }  // namespace sup::cv

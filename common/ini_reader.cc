@@ -1,9 +1,10 @@
 #include "common/ini_reader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "common/py_text.h"
 
@@ -204,7 +205,9 @@ std::vector<std::string> IniDocument::sections() const {
   return names;
 }
 
-bool IniDocument::hasSection(std::string_view name) const { return findSection(name) != nullptr; }
+bool IniDocument::hasSection(std::string_view name) const {
+  return findSection(name) != nullptr;
+}
 
 std::optional<std::string> IniDocument::get(std::string_view section, std::string_view key) const {
   if (const Section* s = findSection(section)) {
@@ -238,8 +241,8 @@ std::vector<std::pair<std::string, std::string>> IniDocument::items(
   std::vector<std::pair<std::string, std::string>> out = defaults_.options;
   if (const Section* s = findSection(section)) {
     for (const auto& kv : s->options) {
-      auto it = std::find_if(out.begin(), out.end(),
-                             [&](const auto& o) { return o.first == kv.first; });
+      auto it =
+          std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.first == kv.first; });
       if (it == out.end()) {
         out.push_back(kv);
       } else {

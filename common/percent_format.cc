@@ -15,8 +15,7 @@ struct Spec {
   long precision = -1;
 };
 
-std::string padded(std::string body, std::string sign_prefix, const Spec& spec,
-                   bool numeric) {
+std::string padded(std::string body, std::string sign_prefix, const Spec& spec, bool numeric) {
   size_t len = py::decodeUtf8(sign_prefix + body).size();
   if (spec.width < 0 || static_cast<size_t>(spec.width) <= len) return sign_prefix + body;
   std::string fill(static_cast<size_t>(spec.width) - len, ' ');
@@ -26,8 +25,8 @@ std::string padded(std::string body, std::string sign_prefix, const Spec& spec,
 }
 
 std::string formatInteger(long long value, char conv, const Spec& spec) {
-  unsigned long long mag =
-      value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
+  unsigned long long mag = value < 0 ? 0ULL - static_cast<unsigned long long>(value)
+                                     : static_cast<unsigned long long>(value);
   std::string digits;
   unsigned base = conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
   const char* alphabet = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -109,7 +108,7 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
       py::appendUtf8(out, fmt[i++]);
       continue;
     }
-    ++i;  // past '%'
+    ++i;                           // past '%'
     if (i < n && fmt[i] == '%') {  // only an immediate "%%" is a literal '%'
       out.push_back('%');
       ++i;
@@ -120,8 +119,10 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
       int depth = 1;
       size_t key_start = ++i;
       while (i < n && depth > 0) {
-        if (fmt[i] == ')') --depth;
-        else if (fmt[i] == '(') ++depth;
+        if (fmt[i] == ')')
+          --depth;
+        else if (fmt[i] == '(')
+          ++depth;
         ++i;
       }
       if (depth > 0) return FormatError{"incomplete format key"};
@@ -134,12 +135,18 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
     Spec spec;
     for (; i < n; ++i) {
       char32_t c = fmt[i];
-      if (c == '-') spec.left = true;
-      else if (c == '+') spec.plus = true;
-      else if (c == ' ') spec.space = true;
-      else if (c == '#') spec.alt = true;
-      else if (c == '0') spec.zero = true;
-      else break;
+      if (c == '-')
+        spec.left = true;
+      else if (c == '+')
+        spec.plus = true;
+      else if (c == ' ')
+        spec.space = true;
+      else if (c == '#')
+        spec.alt = true;
+      else if (c == '0')
+        spec.zero = true;
+      else
+        break;
     }
     if (i < n && fmt[i] == '*') {
       ++i;
@@ -173,35 +180,49 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
     char32_t conv = fmt[i++];
     bool arg_is_dict = false;
     if (!nextArg(&arg, &arg_is_dict)) return FormatError{"not enough arguments for format string"};
-    const std::string* str_val = arg && std::holds_alternative<std::string>(*arg)
-                                     ? &std::get<std::string>(*arg) : nullptr;
-    const long long* int_val = arg && std::holds_alternative<long long>(*arg)
-                                   ? &std::get<long long>(*arg) : nullptr;
+    const std::string* str_val =
+        arg && std::holds_alternative<std::string>(*arg) ? &std::get<std::string>(*arg) : nullptr;
+    const long long* int_val =
+        arg && std::holds_alternative<long long>(*arg) ? &std::get<long long>(*arg) : nullptr;
     const char* type_name = arg_is_dict ? "dict" : str_val ? "str" : "int";
     switch (conv) {
-      case 's': case 'r': case 'a': {
+      case 's':
+      case 'r':
+      case 'a': {
         std::string text;
-        if (arg_is_dict) text = dictRepr(names);
-        else if (int_val) text = std::to_string(*int_val);
-        else text = conv == 's' ? *str_val : py::repr(*str_val);
+        if (arg_is_dict)
+          text = dictRepr(names);
+        else if (int_val)
+          text = std::to_string(*int_val);
+        else
+          text = conv == 's' ? *str_val : py::repr(*str_val);
         out += padded(truncated(text, spec), "", spec, false);
         break;
       }
-      case 'd': case 'i': case 'u':
+      case 'd':
+      case 'i':
+      case 'u':
         if (!int_val) {
           return FormatError{std::string("%") + static_cast<char>(conv) +
                              " format: a real number is required, not " + type_name};
         }
         out += formatInteger(*int_val, 'd', spec);
         break;
-      case 'x': case 'X': case 'o':
+      case 'x':
+      case 'X':
+      case 'o':
         if (!int_val) {
           return FormatError{std::string("%") + static_cast<char>(conv) +
                              " format: an integer is required, not " + type_name};
         }
         out += formatInteger(*int_val, static_cast<char>(conv), spec);
         break;
-      case 'e': case 'E': case 'f': case 'F': case 'g': case 'G':
+      case 'e':
+      case 'E':
+      case 'f':
+      case 'F':
+      case 'g':
+      case 'G':
         if (!int_val) return FormatError{std::string("must be real number, not ") + type_name};
         out += formatFloat(static_cast<double>(*int_val), static_cast<char>(conv), spec);
         break;

@@ -63,8 +63,14 @@ std::string encodeUtf8(std::u32string_view text) {
 bool isSpace(char32_t cp) {
   if (cp == ' ' || (cp >= 0x09 && cp <= 0x0d) || (cp >= 0x1c && cp <= 0x1f)) return true;
   switch (cp) {
-    case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f:
-    case 0x205f: case 0x3000:
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
       return true;
     default:
       return cp >= 0x2000 && cp <= 0x200a;
@@ -122,7 +128,13 @@ bool isPrintable(char32_t cp) {
   if (cp >= 0xd800 && cp <= 0xf8ff) return false;  // surrogates, private use
   if (cp >= 0xfff0 && cp <= 0xfffb) return false;
   switch (cp) {
-    case 0x061c: case 0x1680: case 0x180e: case 0x3000: case 0xfeff: case 0xfffe: case 0xffff:
+    case 0x061c:
+    case 0x1680:
+    case 0x180e:
+    case 0x3000:
+    case 0xfeff:
+    case 0xfffe:
+    case 0xffff:
       return false;
     default:
       return cp < 0xe0000;
@@ -181,7 +193,11 @@ std::string mapCase(std::string_view text, bool to_lower) {
 }
 }  // namespace
 
-std::string lower(std::string_view text) { return mapCase(text, true); }
-std::string upper(std::string_view text) { return mapCase(text, false); }
+std::string lower(std::string_view text) {
+  return mapCase(text, true);
+}
+std::string upper(std::string_view text) {
+  return mapCase(text, false);
+}
 
 }  // namespace sup::py

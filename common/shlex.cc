@@ -5,7 +5,9 @@
 namespace sup {
 namespace {
 
-bool isIn(char32_t c, std::u32string_view set) { return set.find(c) != std::u32string_view::npos; }
+bool isIn(char32_t c, std::u32string_view set) {
+  return set.find(c) != std::u32string_view::npos;
+}
 
 constexpr std::u32string_view kWhitespace = U" \t\r\n";
 constexpr std::u32string_view kQuotes = U"'\"";

@@ -3,11 +3,10 @@
 // RTMAX, as kill(1) does, because they have no fixed names of their own.
 #include "common/signal_names.h"
 
-#include <csignal>
-#include <cstdlib>
-
 #include <array>
 #include <cctype>
+#include <csignal>
+#include <cstdlib>
 #include <utility>
 
 namespace sup {
@@ -21,15 +20,15 @@ struct NamedSignal {
 // Canonical names first: signalName() returns the first match, so aliases
 // (IOT, CLD, POLL) come after the names Supervisor prints.
 constexpr std::array<NamedSignal, 34> kSignals{{
-    {"HUP", SIGHUP},       {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},
-    {"TRAP", SIGTRAP},     {"ABRT", SIGABRT},     {"BUS", SIGBUS},     {"FPE", SIGFPE},
-    {"KILL", SIGKILL},     {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},   {"USR2", SIGUSR2},
-    {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},     {"TERM", SIGTERM},   {"STKFLT", SIGSTKFLT},
-    {"CHLD", SIGCHLD},     {"CONT", SIGCONT},     {"STOP", SIGSTOP},   {"TSTP", SIGTSTP},
-    {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},     {"URG", SIGURG},     {"XCPU", SIGXCPU},
-    {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},   {"WINCH", SIGWINCH},
-    {"IO", SIGIO},         {"PWR", SIGPWR},       {"SYS", SIGSYS},     {"IOT", SIGIOT},
-    {"CLD", SIGCHLD},      {"POLL", SIGPOLL},
+    {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},     {"BUS", SIGBUS},   {"FPE", SIGFPE},
+    {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT},
+    {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
+    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},   {"XCPU", SIGXCPU},
+    {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH},
+    {"IO", SIGIO},     {"PWR", SIGPWR},       {"SYS", SIGSYS},   {"IOT", SIGIOT},
+    {"CLD", SIGCHLD},  {"POLL", SIGPOLL},
 }};
 
 std::string upperTrimmed(std::string_view text) {
@@ -37,7 +36,8 @@ std::string upperTrimmed(std::string_view text) {
   while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
   std::string out;
-  for (size_t i = b; i < e; ++i) out += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+  for (size_t i = b; i < e; ++i)
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
   return out;
 }
 

@@ -15,8 +15,8 @@ int printConfigMain(const std::string& config_path, const ParseOptions& opts,
   checked.check_users = false;
   ParseOutcome outcome = parseConfigDetailed(config_path, checked);
   if (!outcome.config.ok()) {
-    std::fprintf(stderr, "Error: %s\nFor help, use %s -h\n",
-                 outcome.config.error().message.c_str(), argv0.c_str());
+    std::fprintf(stderr, "Error: %s\nFor help, use %s -h\n", outcome.config.error().message.c_str(),
+                 argv0.c_str());
     return 2;
   }
   std::string text = configToJson(outcome).dump(2) + "\n";

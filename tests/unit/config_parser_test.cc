@@ -1,12 +1,12 @@
 // loadConfig()/loadCtlConfig() end to end on small files in a temp dir. The
 // expected values were produced by Python Supervisor 4.2.5 on the same files.
+#include "common/config_parser.h"
+
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-
-#include "common/config_parser.h"
 
 namespace fs = std::filesystem;
 
@@ -117,8 +117,7 @@ TEST_CASE("start order is by priority then name, and a repeated group name is sh
   CHECK(c.groups[3].shadowed);
 }
 
-TEST_CASE("a group naming an unknown program reports the previous member's section",
-          "[config]") {
+TEST_CASE("a group naming an unknown program reports the previous member's section", "[config]") {
   ConfigDir dir;
   CHECK(loadError(dir, "[supervisord]\n[group:g]\nprograms=a,zz\n[program:a]\ncommand=/bin/a\n") ==
         "[program:a] names unknown program or fcgi-program zz");
@@ -143,8 +142,9 @@ TEST_CASE("%(here)s is substituted in the INI layer only when [include] exists",
   CHECK(plain.ini->get("program:p", "command") == std::optional<std::string>("%(here)s/run"));
   CHECK(plain.config->groups.at(0).processes.at(0).command == dir.path + "/run");
 
-  file = dir.write("sv.conf",
-                   "[supervisord]\n[include]\nfiles=none/*.conf\n[program:p]\ncommand=%(here)s/run\n");
+  file =
+      dir.write("sv.conf",
+                "[supervisord]\n[include]\nfiles=none/*.conf\n[program:p]\ncommand=%(here)s/run\n");
   sup::ParseOutcome inc = sup::parseConfigDetailed(file, dir.options());
   REQUIRE(inc.config.ok());
   CHECK(inc.ini->get("program:p", "command") == std::optional<std::string>(dir.path + "/run"));
@@ -163,8 +163,7 @@ TEST_CASE("included files are read in sorted order and reported as infos", "[con
   CHECK(c.groups.at(0).processes.at(0).command == dir.path + "/conf.d/a");
 }
 
-TEST_CASE("missing directories and unknown users are errors only when checks are on",
-          "[config]") {
+TEST_CASE("missing directories and unknown users are errors only when checks are on", "[config]") {
   ConfigDir dir;
   const std::string text = "[supervisord]\nlogfile=/nonexistent/dir/x.log\n";
   CHECK(loadError(dir, text, true) ==
@@ -191,7 +190,8 @@ TEST_CASE("command-line [supervisord] values win over the file", "[config]") {
   o.supervisord_overrides = {{"loglevel", "loud"}};
   auto bad = sup::loadConfig(dir.path + "/sv.conf", o);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().message == "invalid value for --loglevel 'loud': bad logging level name 'loud'");
+  CHECK(bad.error().message ==
+        "invalid value for --loglevel 'loud': bad logging level name 'loud'");
 }
 
 TEST_CASE("servers list inet first and the fallback serverurl prefers unix", "[config]") {
@@ -242,10 +242,10 @@ TEST_CASE("files without [supervisord] or unreadable paths are rejected", "[conf
 
 TEST_CASE("supervisorctl reads its section and normalises unix URLs", "[config]") {
   ConfigDir dir;
-  std::string file = dir.write(
-      "ctl.conf",
-      "[unix_http_server]\nfile=/tmp/x.sock\n[supervisorctl]\nserverurl=unix://%(here)s/a/../s.sock\n"
-      "prompt=mine\nhistory_file=~/.sc_history\n");
+  std::string file = dir.write("ctl.conf",
+                               "[unix_http_server]\nfile=/tmp/"
+                               "x.sock\n[supervisorctl]\nserverurl=unix://%(here)s/a/../s.sock\n"
+                               "prompt=mine\nhistory_file=~/.sc_history\n");
   auto r = sup::loadCtlConfig(file, dir.options());
   REQUIRE(r.ok());
   REQUIRE(r->ctl);

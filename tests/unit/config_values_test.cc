@@ -1,8 +1,8 @@
 // Supervisor's datatypes: accepted spellings and exact error texts (each
 // checked against supervisor.datatypes on Python 3.11).
-#include <catch2/catch.hpp>
-
 #include "common/config_values.h"
+
+#include <catch2/catch.hpp>
 
 namespace cv = sup::cv;
 
@@ -68,8 +68,7 @@ TEST_CASE("autorestart is a boolean or 'unexpected'", "[values]") {
 
 TEST_CASE("process and group names may not contain space, colon or slash", "[values]") {
   CHECK(*cv::processOrGroupName(" web ") == "web");
-  CHECK(errorOf(cv::processOrGroupName("a:b")) ==
-        "Invalid name: 'a:b' because of character: ':'");
+  CHECK(errorOf(cv::processOrGroupName("a:b")) == "Invalid name: 'a:b' because of character: ':'");
   CHECK(errorOf(cv::processOrGroupName("a b/c")) ==
         "Invalid name: 'a b/c' because of character: ' '");
 }

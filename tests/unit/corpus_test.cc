@@ -17,8 +17,8 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -83,7 +83,8 @@ json tokenizeJson(const json& j, const std::vector<std::pair<std::string, std::s
   }
   if (j.is_object()) {
     json out = json::object();
-    for (auto it = j.begin(); it != j.end(); ++it) out[tokenize(it.key(), repl)] = tokenizeJson(it.value(), repl);
+    for (auto it = j.begin(); it != j.end(); ++it)
+      out[tokenize(it.key(), repl)] = tokenizeJson(it.value(), repl);
     return out;
   }
   return j;
@@ -97,9 +98,12 @@ void diffJson(const json& want, const json& got, const std::string& path,
     for (auto it = want.begin(); it != want.end(); ++it) keys.insert(it.key());
     for (auto it = got.begin(); it != got.end(); ++it) keys.insert(it.key());
     for (const auto& k : keys) {
-      if (!want.contains(k)) out.push_back(path + "." + k + ": unexpected key");
-      else if (!got.contains(k)) out.push_back(path + "." + k + ": missing");
-      else diffJson(want[k], got[k], path + "." + k, out);
+      if (!want.contains(k))
+        out.push_back(path + "." + k + ": unexpected key");
+      else if (!got.contains(k))
+        out.push_back(path + "." + k + ": missing");
+      else
+        diffJson(want[k], got[k], path + "." + k, out);
     }
   } else if (want.is_array() && got.is_array()) {
     if (want.size() != got.size()) {
@@ -206,8 +210,7 @@ CaseOutcome runCorpusCase(const CorpusRow& row) {
     config = cwd.path + "/supervisord.conf";
     std::ofstream(config, std::ios::binary) << wrapper;
   }
-  std::vector<std::pair<std::string, std::string>> repl{{kCorpus, "<CORPUS>"},
-                                                        {cwd.path, "<CWD>"}};
+  std::vector<std::pair<std::string, std::string>> repl{{kCorpus, "<CORPUS>"}, {cwd.path, "<CWD>"}};
   if (repl[0].first.size() < repl[1].first.size()) std::swap(repl[0], repl[1]);
 
   json expected = json::parse(slurp(kCorpus + "/expected/" + row.id + ".json"));
@@ -216,8 +219,8 @@ CaseOutcome runCorpusCase(const CorpusRow& row) {
   result.expected_ok = expected["ok"].get<bool>();
 
   const std::string bin = std::string(SUP_BIN_DIR) + "/supervisord";
-  RunResult run = runBinary({bin, "-c", config, "--print-config", "--node-name", "corpus-host"},
-                            env, cwd.path);
+  RunResult run =
+      runBinary({bin, "-c", config, "--print-config", "--node-name", "corpus-host"}, env, cwd.path);
   json actual;
   if (run.status == 0) {
     try {
@@ -232,8 +235,8 @@ CaseOutcome runCorpusCase(const CorpusRow& row) {
     std::string msg = run.err;
     if (msg.rfind("Error: ", 0) != 0 || msg.size() < tail.size() ||
         msg.compare(msg.size() - tail.size(), tail.size(), tail) != 0 || run.status != 2) {
-      result.diffs.push_back("$: unexpected failure output (status " +
-                             std::to_string(run.status) + "): " + run.err);
+      result.diffs.push_back("$: unexpected failure output (status " + std::to_string(run.status) +
+                             "): " + run.err);
       return result;
     }
     msg = msg.substr(7, msg.size() - 7 - tail.size());
@@ -289,8 +292,7 @@ const CorpusRegistrar corpus_registrar;
 
 }  // namespace
 
-TEST_CASE("the whole corpus matches, every rejection with Supervisor's exact message",
-          "[corpus]") {
+TEST_CASE("the whole corpus matches, every rejection with Supervisor's exact message", "[corpus]") {
   std::vector<CorpusRow> rows = manifest();
   REQUIRE(rows.size() == 75);
   int matched = 0, ok_total = 0, ok_matched = 0, err_total = 0, err_exact = 0;
@@ -307,8 +309,7 @@ TEST_CASE("the whole corpus matches, every rejection with Supervisor's exact mes
     if (!o.matched) UNSCOPED_INFO(row.id + ": " + (o.diffs.empty() ? "" : o.diffs.front()));
   }
   WARN("corpus: " << matched << "/" << rows.size() << " match; accepted configs " << ok_matched
-                  << "/" << ok_total << "; exact error messages " << err_exact << "/"
-                  << err_total);
+                  << "/" << ok_total << "; exact error messages " << err_exact << "/" << err_total);
   CHECK(matched == static_cast<int>(rows.size()));
   CHECK(err_exact == err_total);
 }

@@ -1,8 +1,8 @@
 // The INI reader against Python configparser's observable behaviour (each
 // expectation was checked on Python 3.11 with Supervisor's parser settings).
-#include <catch2/catch.hpp>
-
 #include "common/ini_reader.h"
+
+#include <catch2/catch.hpp>
 
 using sup::IniDocument;
 
@@ -46,8 +46,7 @@ TEST_CASE("indented lines continue a value and blank lines inside it are kept", 
   CHECK(value(doc, "a", "k2") == "v");
 }
 
-TEST_CASE("an indented section header or key line is swallowed into the previous value",
-          "[ini]") {
+TEST_CASE("an indented section header or key line is swallowed into the previous value", "[ini]") {
   IniDocument doc = parsed("[a]\nk=v\n  [b]\n  x=y\n[b]\nq:1\nQ=2\n");
   CHECK(value(doc, "a", "k") == "v\n[b]\nx=y");
   CHECK(value(doc, "b", "q") == "2");  // ':' delimits, keys are lower-cased, last wins

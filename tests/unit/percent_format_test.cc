@@ -1,14 +1,14 @@
 // Python's `fmt % mapping` and Supervisor's expand() messages.
-#include <catch2/catch.hpp>
-
 #include "common/percent_format.h"
+
+#include <catch2/catch.hpp>
 
 using sup::expandFormat;
 using sup::FormatNames;
 
 namespace {
-const FormatNames kNames{{"program_name", std::string("web")}, {"process_num", 7LL},
-                         {"numprocs", 2LL}};
+const FormatNames kNames{
+    {"program_name", std::string("web")}, {"process_num", 7LL}, {"numprocs", 2LL}};
 std::string ok(const std::string& fmt) {
   auto r = expandFormat(fmt, kNames, "program:web.command");
   REQUIRE(r.ok());
@@ -54,6 +54,5 @@ TEST_CASE("numeric conversions reject strings with Python's messages", "[format]
 TEST_CASE("only an immediate %% is literal and each argument is used once", "[format]") {
   CHECK(err("%(numprocs)%").find("unsupported format character '%' (0x25) at index 11") !=
         std::string::npos);
-  CHECK(err("%(numprocs)d %s").find("not enough arguments for format string") !=
-        std::string::npos);
+  CHECK(err("%(numprocs)d %s").find("not enough arguments for format string") != std::string::npos);
 }

@@ -1,7 +1,7 @@
 // shlex.split for argv and the non-POSIX lexer behind environment=.
-#include <catch2/catch.hpp>
-
 #include "common/shlex.h"
+
+#include <catch2/catch.hpp>
 
 using Strings = std::vector<std::string>;
 
