@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 
 namespace sup::proto {
 
@@ -108,9 +109,21 @@ Result<Message> parseMessage(std::string_view line) {
   msg.id = j["id"];
   if (auto e = j.find("error"); e != j.end()) {
     if (!e->is_object()) return Error{"malformed reply from server"};
+    // Checked before converting: get<int>() throws on a string and is
+    // undefined behaviour on a float out of int's range (found by fuzzing).
+    const json code = e->value("code", json(0));
+    const json text = e->value("message", json(""));
+    bool code_fits = false;
+    if (code.is_number_unsigned()) {
+      code_fits = code.get<std::uint64_t>() <= std::uint64_t{std::numeric_limits<int>::max()};
+    } else if (code.is_number_integer()) {
+      const std::int64_t c = code.get<std::int64_t>();
+      code_fits = c >= std::numeric_limits<int>::min() && c <= std::numeric_limits<int>::max();
+    }
+    if (!code_fits || !text.is_string()) return Error{"malformed reply from server"};
     RpcError err;
-    err.code = e->value("code", 0);
-    err.message = e->value("message", "");
+    err.code = static_cast<int>(code.get<std::int64_t>());
+    err.message = text.get<std::string>();
     msg.error = std::move(err);
     return msg;
   }
