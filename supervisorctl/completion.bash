@@ -1,0 +1,91 @@
+# bash completion for supervisorctl (supervisor-cpp).
+# Completes options, commands, and process/group names asked from the
+# running daemon (with the same -c/-s/-u/-p the command line already has).
+
+_supervisorctl_names() {
+  # $1: "processes" or "groups"; remaining: connection options to pass on.
+  local what=$1
+  shift
+  local names
+  names=$(supervisorctl "$@" avail 2>/dev/null | awk '{print $1}')
+  if [[ $what == groups ]]; then
+    printf '%s\n' $names | sed 's/:.*//' | sort -u
+  else
+    printf '%s\n' $names
+    printf '%s\n' $names | grep ':' | sed 's/:.*/:*/' | sort -u
+    echo all
+  fi
+}
+
+_supervisorctl() {
+  local cur prev
+  cur=${COMP_WORDS[COMP_CWORD]}
+  prev=${COMP_WORDS[COMP_CWORD-1]}
+  local commands="add avail clear exit fg find grep help maintail open pid quit reload remove
+    reread restart shutdown signal start status stop tail update version"
+  local opts="-c --configuration -h --help -i --interactive -s --serverurl -u --username
+    -p --password -r --history-file --json"
+
+  # Connection options seen so far, and where the command word is.
+  local conn=() i=1 cmd_index=0
+  while (( i < COMP_CWORD )); do
+    case ${COMP_WORDS[i]} in
+      -c|-s|-u|-p|-r|--configuration|--serverurl|--username|--password|--history-file)
+        conn+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}")
+        (( i += 2 ))
+        continue ;;
+      -*) (( i += 1 )); continue ;;
+      *) cmd_index=$i; break ;;
+    esac
+  done
+
+  if (( cmd_index == 0 )); then
+    case $prev in
+      -c|--configuration|-r|--history-file)
+        COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      -s|--serverurl|-u|--username|-p|--password)
+        return ;;
+    esac
+    if [[ $cur == -* ]]; then
+      COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    else
+      COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    fi
+    return
+  fi
+
+  local cmd=${COMP_WORDS[cmd_index]}
+  case $cmd in
+    help)
+      COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
+    add|remove|update)
+      COMPREPLY=($(compgen -W "$(_supervisorctl_names groups "${conn[@]}")" -- "$cur")) ;;
+    signal)
+      if (( COMP_CWORD == cmd_index + 1 )); then
+        COMPREPLY=($(compgen -W "HUP INT QUIT KILL USR1 USR2 TERM CONT STOP" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur"))
+      fi ;;
+    tail)
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "-f -100 -1600" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}") stdout stderr" \
+          -- "$cur"))
+      fi ;;
+    maintail)
+      COMPREPLY=($(compgen -W "-f -100 -1600" -- "$cur")) ;;
+    status|pid|avail|reread)
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "--json" -- "$cur"))
+      elif [[ $cmd == status || $cmd == pid ]]; then
+        COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur"))
+      fi ;;
+    start|stop|restart|clear|fg|find|grep)
+      COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur")) ;;
+  esac
+  # group:* and group:name are one word for us, not split at ':'.
+  __ltrim_colon_completions "$cur" 2>/dev/null || true
+}
+
+complete -F _supervisorctl supervisorctl
