@@ -230,6 +230,7 @@ for f in ./usr/bin/supervisord ./usr/bin/supervisorctl ./etc/init.d/supervisord 
     ./usr/share/man/man8/supervisord.8.gz ./usr/share/man/man1/supervisorctl.1.gz \
     ./usr/share/man/man5/supervisord.conf.5.gz \
     ./usr/share/bash-completion/completions/supervisorctl \
+    ./usr/share/bash-completion/completions/supervisord \
     ./usr/share/doc/supervisor-cpp/copyright; do
     grep -q " $f\( \|$\)" "$work/contents" || fail "package contains $f"
 done
