@@ -37,8 +37,8 @@ class LineBuffer {
 
   std::size_t max_line_;
   std::string buf_;
-  std::size_t pos_ = 0;       // start of unconsumed data
-  std::size_t scanned_ = 0;   // bytes from pos_ already known to hold no '\n'
+  std::size_t pos_ = 0;      // start of unconsumed data
+  std::size_t scanned_ = 0;  // bytes from pos_ already known to hold no '\n'
   bool overflowed_ = false;
 };
 

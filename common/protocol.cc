@@ -10,28 +10,50 @@ namespace sup::proto {
 const std::vector<std::string_view>& allMethods() {
   static const std::vector<std::string_view> methods = [] {
     std::vector<std::string_view> m = {
-        method::kAddProcessGroup,      method::kClearAllProcessLogs,
-        method::kClearLog,             method::kClearProcessLog,
-        method::kClearProcessLogs,     method::kGetAPIVersion,
-        method::kGetAllConfigInfo,     method::kGetAllProcessInfo,
-        method::kGetIdentification,    method::kGetLogFiles,
-        method::kGetPID,               method::kGetProcessInfo,
-        method::kGetState,             method::kGetSupervisorVersion,
-        method::kGetVersion,           method::kReadLog,
-        method::kReadMainLog,          method::kReadProcessLog,
-        method::kReadProcessStderrLog, method::kReadProcessStdoutLog,
-        method::kReloadConfig,         method::kRemoveProcessGroup,
-        method::kRestart,              method::kSendProcessStdin,
-        method::kSendRemoteCommEvent,  method::kShutdown,
-        method::kSignalAllProcesses,   method::kSignalProcess,
-        method::kSignalProcessGroup,   method::kStartAllProcesses,
-        method::kStartProcess,         method::kStartProcessGroup,
-        method::kStopAllProcesses,     method::kStopProcess,
-        method::kStopProcessGroup,     method::kTailMainLogFollow,
-        method::kTailProcessLog,       method::kTailProcessLogFollow,
-        method::kTailProcessStderrLog, method::kTailProcessStdoutLog,
-        method::kListMethods,          method::kMethodHelp,
-        method::kMethodSignature,      method::kMulticall,
+        method::kAddProcessGroup,
+        method::kClearAllProcessLogs,
+        method::kClearLog,
+        method::kClearProcessLog,
+        method::kClearProcessLogs,
+        method::kGetAPIVersion,
+        method::kGetAllConfigInfo,
+        method::kGetAllProcessInfo,
+        method::kGetIdentification,
+        method::kGetLogFiles,
+        method::kGetPID,
+        method::kGetProcessInfo,
+        method::kGetState,
+        method::kGetSupervisorVersion,
+        method::kGetVersion,
+        method::kReadLog,
+        method::kReadMainLog,
+        method::kReadProcessLog,
+        method::kReadProcessStderrLog,
+        method::kReadProcessStdoutLog,
+        method::kReloadConfig,
+        method::kRemoveProcessGroup,
+        method::kRestart,
+        method::kSendProcessStdin,
+        method::kSendRemoteCommEvent,
+        method::kShutdown,
+        method::kSignalAllProcesses,
+        method::kSignalProcess,
+        method::kSignalProcessGroup,
+        method::kStartAllProcesses,
+        method::kStartProcess,
+        method::kStartProcessGroup,
+        method::kStopAllProcesses,
+        method::kStopProcess,
+        method::kStopProcessGroup,
+        method::kTailMainLogFollow,
+        method::kTailProcessLog,
+        method::kTailProcessLogFollow,
+        method::kTailProcessStderrLog,
+        method::kTailProcessStdoutLog,
+        method::kListMethods,
+        method::kMethodHelp,
+        method::kMethodSignature,
+        method::kMulticall,
     };
     std::sort(m.begin(), m.end());
     return m;
@@ -41,24 +63,42 @@ const std::vector<std::string_view>& allMethods() {
 
 std::string_view faultName(int code) {
   switch (static_cast<Fault>(code)) {
-    case Fault::kUnknownMethod: return "UNKNOWN_METHOD";
-    case Fault::kIncorrectParameters: return "INCORRECT_PARAMETERS";
-    case Fault::kBadArguments: return "BAD_ARGUMENTS";
-    case Fault::kSignatureUnsupported: return "SIGNATURE_UNSUPPORTED";
-    case Fault::kShutdownState: return "SHUTDOWN_STATE";
-    case Fault::kBadName: return "BAD_NAME";
-    case Fault::kBadSignal: return "BAD_SIGNAL";
-    case Fault::kNoFile: return "NO_FILE";
-    case Fault::kNotExecutable: return "NOT_EXECUTABLE";
-    case Fault::kFailed: return "FAILED";
-    case Fault::kAbnormalTermination: return "ABNORMAL_TERMINATION";
-    case Fault::kSpawnError: return "SPAWN_ERROR";
-    case Fault::kAlreadyStarted: return "ALREADY_STARTED";
-    case Fault::kNotRunning: return "NOT_RUNNING";
-    case Fault::kSuccess: return "SUCCESS";
-    case Fault::kAlreadyAdded: return "ALREADY_ADDED";
-    case Fault::kStillRunning: return "STILL_RUNNING";
-    case Fault::kCantReread: return "CANT_REREAD";
+    case Fault::kUnknownMethod:
+      return "UNKNOWN_METHOD";
+    case Fault::kIncorrectParameters:
+      return "INCORRECT_PARAMETERS";
+    case Fault::kBadArguments:
+      return "BAD_ARGUMENTS";
+    case Fault::kSignatureUnsupported:
+      return "SIGNATURE_UNSUPPORTED";
+    case Fault::kShutdownState:
+      return "SHUTDOWN_STATE";
+    case Fault::kBadName:
+      return "BAD_NAME";
+    case Fault::kBadSignal:
+      return "BAD_SIGNAL";
+    case Fault::kNoFile:
+      return "NO_FILE";
+    case Fault::kNotExecutable:
+      return "NOT_EXECUTABLE";
+    case Fault::kFailed:
+      return "FAILED";
+    case Fault::kAbnormalTermination:
+      return "ABNORMAL_TERMINATION";
+    case Fault::kSpawnError:
+      return "SPAWN_ERROR";
+    case Fault::kAlreadyStarted:
+      return "ALREADY_STARTED";
+    case Fault::kNotRunning:
+      return "NOT_RUNNING";
+    case Fault::kSuccess:
+      return "SUCCESS";
+    case Fault::kAlreadyAdded:
+      return "ALREADY_ADDED";
+    case Fault::kStillRunning:
+      return "STILL_RUNNING";
+    case Fault::kCantReread:
+      return "CANT_REREAD";
   }
   return "";
 }
@@ -160,22 +200,30 @@ std::string encodeLine(const json& message) {
 
 std::string_view processStateName(int code) {
   switch (static_cast<ProcessState>(code)) {
-    case ProcessState::kStopped: return "STOPPED";
-    case ProcessState::kStarting: return "STARTING";
-    case ProcessState::kRunning: return "RUNNING";
-    case ProcessState::kBackoff: return "BACKOFF";
-    case ProcessState::kStopping: return "STOPPING";
-    case ProcessState::kExited: return "EXITED";
-    case ProcessState::kFatal: return "FATAL";
-    case ProcessState::kUnknown: return "UNKNOWN";
+    case ProcessState::kStopped:
+      return "STOPPED";
+    case ProcessState::kStarting:
+      return "STARTING";
+    case ProcessState::kRunning:
+      return "RUNNING";
+    case ProcessState::kBackoff:
+      return "BACKOFF";
+    case ProcessState::kStopping:
+      return "STOPPING";
+    case ProcessState::kExited:
+      return "EXITED";
+    case ProcessState::kFatal:
+      return "FATAL";
+    case ProcessState::kUnknown:
+      return "UNKNOWN";
   }
   return "UNKNOWN";
 }
 
 bool isStoppedState(int code) {
   auto s = static_cast<ProcessState>(code);
-  return s == ProcessState::kStopped || s == ProcessState::kExited ||
-         s == ProcessState::kFatal || s == ProcessState::kUnknown;
+  return s == ProcessState::kStopped || s == ProcessState::kExited || s == ProcessState::kFatal ||
+         s == ProcessState::kUnknown;
 }
 
 void to_json(json& j, const ProcessInfo& i) {
@@ -245,8 +293,7 @@ std::string formatStopTime(std::int64_t epoch) {
 std::string describeProcess(const ProcessInfo& info) {
   switch (static_cast<ProcessState>(info.state)) {
     case ProcessState::kRunning:
-      return "pid " + std::to_string(info.pid) + ", uptime " +
-             formatUptime(info.now - info.start);
+      return "pid " + std::to_string(info.pid) + ", uptime " + formatUptime(info.now - info.start);
     case ProcessState::kFatal:
     case ProcessState::kBackoff:
       if (!info.spawnerr.empty()) return info.spawnerr;
@@ -260,7 +307,8 @@ std::string describeProcess(const ProcessInfo& info) {
 }
 
 void to_json(json& j, const CallResult& r) {
-  j = json{{"name", r.name}, {"group", r.group}, {"status", r.status}, {"description", r.description}};
+  j = json{
+      {"name", r.name}, {"group", r.group}, {"status", r.status}, {"description", r.description}};
 }
 
 void from_json(const json& j, CallResult& r) {
@@ -336,8 +384,8 @@ void from_json(const json& j, ConfigInfo& c) {
 }
 
 void to_json(json& j, const LogFileEntry& e) {
-  j = json{{"namespec", e.namespec}, {"group", e.group},     {"name", e.name},
-           {"channel", e.channel},   {"path", e.path},       {"backups", e.backups},
+  j = json{{"namespec", e.namespec}, {"group", e.group}, {"name", e.name},
+           {"channel", e.channel},   {"path", e.path},   {"backups", e.backups},
            {"maxbytes", e.maxbytes}};
 }
 

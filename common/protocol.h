@@ -7,12 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/result.h"
 
@@ -186,7 +185,7 @@ enum class ProcessState : int {
   kUnknown = 1000,
 };
 std::string_view processStateName(int code);  ///< "RUNNING"; "UNKNOWN" otherwise
-bool isStoppedState(int code);  ///< STOPPED, EXITED, FATAL, UNKNOWN
+bool isStoppedState(int code);                ///< STOPPED, EXITED, FATAL, UNKNOWN
 
 // ---- result structs -----------------------------------------------------
 /// supervisor.getProcessInfo's struct. Times are epoch seconds; pid 0 when

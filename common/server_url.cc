@@ -52,7 +52,8 @@ Result<ServerUrl> parseServerUrl(std::string_view url) {
       auto close = rest.find(']');
       host = rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
       rest = close == std::string_view::npos ? std::string_view{} : rest.substr(close + 1);
-      if (!rest.empty() && rest.front() == ':') u.port = std::atoi(std::string(rest.substr(1)).c_str());
+      if (!rest.empty() && rest.front() == ':')
+        u.port = std::atoi(std::string(rest.substr(1)).c_str());
     } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
       host = rest.substr(0, colon);
       std::string port(rest.substr(colon + 1));

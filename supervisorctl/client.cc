@@ -20,7 +20,9 @@ namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
-void onSigint(int) { g_interrupted = 1; }
+void onSigint(int) {
+  g_interrupted = 1;
+}
 
 void throwIfInterrupted() {
   if (g_interrupted) {
@@ -56,7 +58,8 @@ int connectTcp(const std::string& host, int port, int timeout_ms) {
   }
   int last_err = ECONNREFUSED;
   for (addrinfo* ai = res; ai; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    int fd =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0) {
       last_err = errno;
       continue;
@@ -92,7 +95,9 @@ int connectTcp(const std::string& host, int port, int timeout_ms) {
 
 }  // namespace
 
-SocketClient::~SocketClient() { disconnect(); }
+SocketClient::~SocketClient() {
+  disconnect();
+}
 
 void SocketClient::installInterruptHandler() {
   struct sigaction sa {};
@@ -128,7 +133,8 @@ void SocketClient::ensureConnected() {
                         ": file: /usr/lib/python3/dist-packages/supervisor/xmlrpc.py line: 505");
   }
   tcp_ = parsed->kind == ServerUrl::Kind::kHttp;
-  fd_ = tcp_ ? connectTcp(parsed->host, parsed->port, connect_timeout_ms_) : connectUnix(parsed->path);
+  fd_ = tcp_ ? connectTcp(parsed->host, parsed->port, connect_timeout_ms_)
+             : connectUnix(parsed->path);
   if (username_) {
     json id = next_id_++;
     json params = json::array({*username_, password_.value_or("")});
@@ -278,14 +284,22 @@ struct ErrnoClass {
 
 ErrnoClass errnoClass(int err) {
   switch (err) {
-    case ENOENT: return {"FileNotFoundError", "No such file or directory"};
-    case ECONNREFUSED: return {"ConnectionRefusedError", "Connection refused"};
-    case EACCES: return {"PermissionError", "Permission denied"};
-    case EPERM: return {"PermissionError", "Operation not permitted"};
-    case ECONNRESET: return {"ConnectionResetError", "Connection reset by peer"};
-    case EPIPE: return {"BrokenPipeError", "Broken pipe"};
-    case ETIMEDOUT: return {"TimeoutError", "Connection timed out"};
-    default: return {"OSError", nullptr};
+    case ENOENT:
+      return {"FileNotFoundError", "No such file or directory"};
+    case ECONNREFUSED:
+      return {"ConnectionRefusedError", "Connection refused"};
+    case EACCES:
+      return {"PermissionError", "Permission denied"};
+    case EPERM:
+      return {"PermissionError", "Operation not permitted"};
+    case ECONNRESET:
+      return {"ConnectionResetError", "Connection reset by peer"};
+    case EPIPE:
+      return {"BrokenPipeError", "Broken pipe"};
+    case ETIMEDOUT:
+      return {"TimeoutError", "Connection timed out"};
+    default:
+      return {"OSError", nullptr};
   }
 }
 

@@ -14,9 +14,13 @@ namespace {
 
 using proto::Fault;
 
-bool isFault(const FaultError& e, Fault f) { return e.code == static_cast<int>(f); }
+bool isFault(const FaultError& e, Fault f) {
+  return e.code == static_cast<int>(f);
+}
 
-std::vector<std::string> names(const json& j) { return j.get<std::vector<std::string>>(); }
+std::vector<std::string> names(const json& j) {
+  return j.get<std::vector<std::string>>();
+}
 
 }  // namespace
 
@@ -60,8 +64,8 @@ void Controller::doReread(const std::string& arg) {
                  .dump());
       return;
     }
-    for (const auto& l : formatChanges(names(changes.at(0)), names(changes.at(1)),
-                                       names(changes.at(2)))) {
+    for (const auto& l :
+         formatChanges(names(changes.at(0)), names(changes.at(1)), names(changes.at(2)))) {
       output(l);
     }
   } catch (const FaultError& e) {

@@ -137,10 +137,17 @@ void Controller::doTail(const std::string& arg) {
   } catch (const FaultError& e) {
     exitstatus_ = exitcode::kGeneric;
     switch (static_cast<Fault>(e.code)) {
-      case Fault::kNoFile: output(name + ": ERROR (no log file)"); break;
-      case Fault::kFailed: output(name + ": ERROR (unknown error reading log)"); break;
-      case Fault::kBadName: output(name + ": ERROR (no such process name)"); break;
-      default: throw;
+      case Fault::kNoFile:
+        output(name + ": ERROR (no log file)");
+        break;
+      case Fault::kFailed:
+        output(name + ": ERROR (unknown error reading log)");
+        break;
+      case Fault::kBadName:
+        output(name + ": ERROR (no such process name)");
+        break;
+      default:
+        throw;
     }
   }
 }
@@ -180,9 +187,14 @@ void Controller::doMaintail(const std::string& arg) {
   } catch (const FaultError& e) {
     exitstatus_ = exitcode::kGeneric;
     switch (static_cast<Fault>(e.code)) {
-      case Fault::kNoFile: output("supervisord: ERROR (no log file)"); break;
-      case Fault::kFailed: output("supervisord: ERROR (unknown error reading log)"); break;
-      default: throw;
+      case Fault::kNoFile:
+        output("supervisord: ERROR (no log file)");
+        break;
+      case Fault::kFailed:
+        output("supervisord: ERROR (unknown error reading log)");
+        break;
+      default:
+        throw;
     }
   }
 }
@@ -268,7 +280,8 @@ void Controller::doFg(const std::string& arg) {
     return true;
   };
   hooks.after_reply = [&]() {
-    stderr_stream_id = rpc_.sendDuringStream(proto::method::kTailProcessLogFollow, {name, "stderr", kFollowBacklog});
+    stderr_stream_id = rpc_.sendDuringStream(proto::method::kTailProcessLogFollow,
+                                             {name, "stderr", kFollowBacklog});
   };
   try {
     rpc_.stream(proto::method::kTailProcessLogFollow, {name, "stdout", kFollowBacklog}, hooks);

@@ -52,8 +52,8 @@ void Controller::doStatus(const std::string& arg) {
         }
       }
       if (bad) {
-        std::string msg = process ? name + ": ERROR (no such process)"
-                                  : group + ": ERROR (no such group)";
+        std::string msg =
+            process ? name + ": ERROR (no such process)" : group + ": ERROR (no such group)";
         if (json_out) {
           errors.push_back({{"name", process ? name : group},
                             {"error", process ? "no such process" : "no such group"}});

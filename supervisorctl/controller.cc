@@ -29,7 +29,9 @@ std::string strip(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-bool isIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool isIdentChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 std::string readLineFrom(std::istream& in, const std::string& prompt) {
   std::cout << prompt << std::flush;
@@ -57,7 +59,9 @@ const std::vector<std::string>& Controller::vocabulary() {
   return vocab;
 }
 
-void Controller::output(const std::string& line) { out_ << line << '\n'; }
+void Controller::output(const std::string& line) {
+  out_ << line << '\n';
+}
 
 bool Controller::onecmd(const std::string& raw) {
   std::string line = strip(raw);
@@ -108,20 +112,19 @@ bool Controller::onecmd(const std::string& raw) {
   return false;
 }
 
-void Controller::dispatch(const std::string& cmd, const std::string& arg,
-                          const std::string& line) {
+void Controller::dispatch(const std::string& cmd, const std::string& arg, const std::string& line) {
   using Fn = void (Controller::*)(const std::string&);
   static const std::pair<const char*, Fn> kTable[] = {
-      {"help", &Controller::doHelp},         {"status", &Controller::doStatus},
-      {"pid", &Controller::doPid},           {"start", &Controller::doStart},
-      {"stop", &Controller::doStop},         {"restart", &Controller::doRestart},
-      {"signal", &Controller::doSignal},     {"clear", &Controller::doClear},
-      {"tail", &Controller::doTail},         {"maintail", &Controller::doMaintail},
-      {"fg", &Controller::doFg},             {"avail", &Controller::doAvail},
-      {"reread", &Controller::doReread},     {"update", &Controller::doUpdate},
-      {"add", &Controller::doAdd},           {"remove", &Controller::doRemove},
-      {"reload", &Controller::doReload},     {"shutdown", &Controller::doShutdown},
-      {"version", &Controller::doVersion},   {"open", &Controller::doOpen},
+      {"help", &Controller::doHelp},       {"status", &Controller::doStatus},
+      {"pid", &Controller::doPid},         {"start", &Controller::doStart},
+      {"stop", &Controller::doStop},       {"restart", &Controller::doRestart},
+      {"signal", &Controller::doSignal},   {"clear", &Controller::doClear},
+      {"tail", &Controller::doTail},       {"maintail", &Controller::doMaintail},
+      {"fg", &Controller::doFg},           {"avail", &Controller::doAvail},
+      {"reread", &Controller::doReread},   {"update", &Controller::doUpdate},
+      {"add", &Controller::doAdd},         {"remove", &Controller::doRemove},
+      {"reload", &Controller::doReload},   {"shutdown", &Controller::doShutdown},
+      {"version", &Controller::doVersion}, {"open", &Controller::doOpen},
   };
   for (const auto& [name, fn] : kTable) {
     if (cmd == name) {

@@ -14,7 +14,9 @@ std::string padRight(const std::string& s, std::size_t width) {
   return s + std::string(width - s.size(), ' ');
 }
 
-std::string namespecOf(const proto::CallResult& r) { return proto::makeNamespec(r.group, r.name); }
+std::string namespecOf(const proto::CallResult& r) {
+  return proto::makeNamespec(r.group, r.name);
+}
 
 }  // namespace
 
@@ -38,36 +40,54 @@ std::vector<std::string> formatStatusLines(const std::vector<proto::ProcessInfo>
 std::string formatStartResult(const proto::CallResult& r) {
   std::string name = namespecOf(r);
   switch (static_cast<proto::Fault>(r.status)) {
-    case proto::Fault::kBadName: return name + ": ERROR (no such process)";
-    case proto::Fault::kNoFile: return name + ": ERROR (no such file)";
-    case proto::Fault::kNotExecutable: return name + ": ERROR (file is not executable)";
-    case proto::Fault::kAlreadyStarted: return name + ": ERROR (already started)";
-    case proto::Fault::kSpawnError: return name + ": ERROR (spawn error)";
-    case proto::Fault::kAbnormalTermination: return name + ": ERROR (abnormal termination)";
-    case proto::Fault::kSuccess: return name + ": started";
-    default: return "";
+    case proto::Fault::kBadName:
+      return name + ": ERROR (no such process)";
+    case proto::Fault::kNoFile:
+      return name + ": ERROR (no such file)";
+    case proto::Fault::kNotExecutable:
+      return name + ": ERROR (file is not executable)";
+    case proto::Fault::kAlreadyStarted:
+      return name + ": ERROR (already started)";
+    case proto::Fault::kSpawnError:
+      return name + ": ERROR (spawn error)";
+    case proto::Fault::kAbnormalTermination:
+      return name + ": ERROR (abnormal termination)";
+    case proto::Fault::kSuccess:
+      return name + ": started";
+    default:
+      return "";
   }
 }
 
 std::string formatSignalResult(const proto::CallResult& r, const std::string& success) {
   std::string name = namespecOf(r);
   switch (static_cast<proto::Fault>(r.status)) {
-    case proto::Fault::kBadName: return name + ": ERROR (no such process)";
-    case proto::Fault::kBadSignal: return name + ": ERROR (bad signal name)";
-    case proto::Fault::kNotRunning: return name + ": ERROR (not running)";
-    case proto::Fault::kSuccess: return name + ": " + success;
-    case proto::Fault::kFailed: return r.description;
-    default: return "";
+    case proto::Fault::kBadName:
+      return name + ": ERROR (no such process)";
+    case proto::Fault::kBadSignal:
+      return name + ": ERROR (bad signal name)";
+    case proto::Fault::kNotRunning:
+      return name + ": ERROR (not running)";
+    case proto::Fault::kSuccess:
+      return name + ": " + success;
+    case proto::Fault::kFailed:
+      return r.description;
+    default:
+      return "";
   }
 }
 
 std::string formatClearResult(const proto::CallResult& r) {
   std::string name = namespecOf(r);
   switch (static_cast<proto::Fault>(r.status)) {
-    case proto::Fault::kBadName: return name + ": ERROR (no such process)";
-    case proto::Fault::kFailed: return name + ": ERROR (failed)";
-    case proto::Fault::kSuccess: return name + ": cleared";
-    default: return "";
+    case proto::Fault::kBadName:
+      return name + ": ERROR (no such process)";
+    case proto::Fault::kFailed:
+      return name + ": ERROR (failed)";
+    case proto::Fault::kSuccess:
+      return name + ": cleared";
+    default:
+      return "";
   }
 }
 
@@ -92,6 +112,8 @@ std::vector<std::string> formatChanges(const std::vector<std::string>& added,
   return lines;
 }
 
-std::string pyReprText(const std::string& s) { return pyRepr(s); }
+std::string pyReprText(const std::string& s) {
+  return pyRepr(s);
+}
 
 }  // namespace sup::ctl

@@ -17,7 +17,8 @@ std::vector<std::string> formatStatusLines(const std::vector<proto::ProcessInfo>
 /// (Supervisor raises ValueError there; the caller reports it).
 std::string formatStartResult(const proto::CallResult& r);
 /// signal's line; stop uses success = "stopped".
-std::string formatSignalResult(const proto::CallResult& r, const std::string& success = "signalled");
+std::string formatSignalResult(const proto::CallResult& r,
+                               const std::string& success = "signalled");
 std::string formatClearResult(const proto::CallResult& r);
 
 /// avail: '%-32s %-9s %-9s %s' % (namespec, in use|avail, auto|manual, gprio:pprio).

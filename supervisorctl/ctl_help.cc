@@ -7,15 +7,16 @@ namespace sup::ctl {
 
 const std::vector<std::string>& documentedCommands() {
   static const std::vector<std::string> cmds = {
-      "add",  "avail",  "clear",  "exit",    "fg",       "maintail", "open",
-      "pid",  "quit",   "reload", "remove",  "reread",   "restart",  "shutdown",
-      "signal", "start", "status", "stop",   "tail",     "update",   "version"};
+      "add",    "avail", "clear",  "exit",   "fg",     "maintail", "open",
+      "pid",    "quit",  "reload", "remove", "reread", "restart",  "shutdown",
+      "signal", "start", "status", "stop",   "tail",   "update",   "version"};
   return cmds;
 }
 
 std::vector<std::string> helpLines(const std::string& topic) {
   static const std::map<std::string, std::vector<std::string>> kHelp = {
-      {"help", {"help\t\tPrint a list of available actions", "help <action>\tPrint help for <action>"}},
+      {"help",
+       {"help\t\tPrint a list of available actions", "help <action>\tPrint help for <action>"}},
       {"add", {"add <name> [...]\tActivates any updates in config for process/group"}},
       {"avail", {"avail\t\t\tDisplay all configured processes"}},
       {"clear",
@@ -40,7 +41,8 @@ std::vector<std::string> helpLines(const std::string& topic) {
       {"remove", {"remove <name> [...]\tRemoves process/group from active config"}},
       {"reread", {"reread \t\t\tReload the daemon's configuration files without add/remove"}},
       {"restart",
-       {"restart <name>\t\tRestart a process", "restart <gname>:*\tRestart all processes in a group",
+       {"restart <name>\t\tRestart a process",
+        "restart <gname>:*\tRestart all processes in a group",
         "restart <name> <name>\tRestart multiple processes or groups",
         "restart all\t\tRestart all processes",
         "Note: restart does not reread config files. For that, see reread and update."}},
@@ -52,7 +54,8 @@ std::vector<std::string> helpLines(const std::string& topic) {
         "signal <signal name> all\t\tSignal all processes"}},
       {"start",
        {"start <name>\t\tStart a process", "start <gname>:*\t\tStart all processes in a group",
-        "start <name> <name>\tStart multiple processes or groups", "start all\t\tStart all processes"}},
+        "start <name> <name>\tStart multiple processes or groups",
+        "start all\t\tStart all processes"}},
       {"status",
        {"status <name>\t\tGet status for a single process",
         "status <gname>:*\tGet status for all processes in a group",
@@ -62,8 +65,8 @@ std::vector<std::string> helpLines(const std::string& topic) {
        {"stop <name>\t\tStop a process", "stop <gname>:*\t\tStop all processes in a group",
         "stop <name> <name>\tStop multiple processes or groups", "stop all\t\tStop all processes"}},
       {"tail",
-       {"tail [-f] <name> [stdout|stderr] (default stdout)", "Ex:",
-        "tail -f <name>\t\tContinuous tail of named process stdout", "\t\t\tCtrl-C to exit.",
+       {"tail [-f] <name> [stdout|stderr] (default stdout)",
+        "Ex:", "tail -f <name>\t\tContinuous tail of named process stdout", "\t\t\tCtrl-C to exit.",
         "tail -100 <name>\tlast 100 *bytes* of process stdout",
         "tail <name> stderr\tlast 1600 *bytes* of process stderr"}},
       {"update",
@@ -73,10 +76,8 @@ std::vector<std::string> helpLines(const std::string& topic) {
         "update <gname> [...]\tUpdate specific groups"}},
       {"version", {"version\t\t\tShow the version of the remote supervisord process"}},
       // Ours, beyond Supervisor (not listed in the table so "help" stays identical).
-      {"find",
-       {"find [options] [<name>...]\tList the log files of processes (see find --help)"}},
-      {"grep",
-       {"grep [options] PATTERN [<name>...]\tSearch process logs (see grep --help)"}},
+      {"find", {"find [options] [<name>...]\tList the log files of processes (see find --help)"}},
+      {"grep", {"grep [options] PATTERN [<name>...]\tSearch process logs (see grep --help)"}},
   };
   auto it = kHelp.find(topic);
   if (it == kHelp.end()) return {};

@@ -21,8 +21,8 @@ struct OptSpec {
 
 // Supervisor's ClientOptions (plus Options' -h/-?/-c) and our --json.
 constexpr OptSpec kOptions[] = {
-    {'c', "configuration", true}, {'h', "help", false},     {'?', nullptr, false},
-    {'i', "interactive", false},  {'s', "serverurl", true}, {'u', "username", true},
+    {'c', "configuration", true}, {'h', "help", false},        {'?', nullptr, false},
+    {'i', "interactive", false},  {'s', "serverurl", true},    {'u', "username", true},
     {'p', "password", true},      {'r', "history-file", true}, {'\0', "json", false},
 };
 

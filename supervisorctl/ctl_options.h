@@ -22,7 +22,7 @@ struct CtlArgs {
   std::optional<std::string> history_file;
   bool interactive = false;
   bool help = false;
-  bool json = false;  ///< ours: --json, machine-readable read commands
+  bool json = false;                ///< ours: --json, machine-readable read commands
   std::vector<std::string> action;  ///< the action and its arguments
 };
 

@@ -25,16 +25,26 @@ constexpr std::size_t kReadBudget = 1 << 20;
 
 const char* errnoName(int err) {
   switch (err) {
-    case EACCES: return "EACCES";
-    case EADDRINUSE: return "EADDRINUSE";
-    case ENOENT: return "ENOENT";
-    case ENOTDIR: return "ENOTDIR";
-    case EROFS: return "EROFS";
-    case EPERM: return "EPERM";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOSPC: return "ENOSPC";
-    case EINVAL: return "EINVAL";
-    default: return nullptr;
+    case EACCES:
+      return "EACCES";
+    case EADDRINUSE:
+      return "EADDRINUSE";
+    case ENOENT:
+      return "ENOENT";
+    case ENOTDIR:
+      return "ENOTDIR";
+    case EROFS:
+      return "EROFS";
+    case EPERM:
+      return "EPERM";
+    case ENAMETOOLONG:
+      return "ENAMETOOLONG";
+    case ENOSPC:
+      return "ENOSPC";
+    case EINVAL:
+      return "EINVAL";
+    default:
+      return nullptr;
   }
 }
 
@@ -268,8 +278,8 @@ void ControlConnection::readAvailable() {
     }
     if (in_.overflowed() && !closed() && !close_after_flush_) {
       if (server_) {
-        server_->log("WARN", "control: closing client pid " + std::to_string(peer_.pid) +
-                                 ": " + in_.overflowMessage());
+        server_->log("WARN", "control: closing client pid " + std::to_string(peer_.pid) + ": " +
+                                 in_.overflowMessage());
       }
       send(proto::makeError(nullptr, proto::kRequestTooLarge, in_.overflowMessage()));
       closeAfterFlush();
@@ -291,10 +301,9 @@ void ControlConnection::handleLine(const std::string& line) {
   const auto& opts = server_->options();
   if (req->method == proto::method::kAuth) {
     const auto& p = req->params;
-    bool ok = !opts.username ||
-              (p.size() == 2 && p[0].is_string() && p[1].is_string() &&
-               p[0].get<std::string>() == *opts.username &&
-               p[1].get<std::string>() == opts.password.value_or(""));
+    bool ok = !opts.username || (p.size() == 2 && p[0].is_string() && p[1].is_string() &&
+                                 p[0].get<std::string>() == *opts.username &&
+                                 p[1].get<std::string>() == opts.password.value_or(""));
     authenticated_ = authenticated_ || ok;
     if (!ok) {
       server_->log("WARN", "control: bad username/password from pid " + std::to_string(peer_.pid) +
@@ -323,8 +332,8 @@ void ControlConnection::handleLine(const std::string& line) {
 
 void ControlConnection::flush() {
   while (!closed() && out_pos_ < out_.size()) {
-    ssize_t n = ::send(fd_, out_.data() + out_pos_, out_.size() - out_pos_,
-                       MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n =
+        ::send(fd_, out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       out_pos_ += static_cast<std::size_t>(n);
       continue;
@@ -365,9 +374,14 @@ void ControlConnection::maybeFinish() {
 
 ControlServer::ControlServer(EventLoop& loop, ControlServerOptions options, Handler handler,
                              LogFn log)
-    : loop_(loop), options_(std::move(options)), handler_(std::move(handler)), log_(std::move(log)) {}
+    : loop_(loop),
+      options_(std::move(options)),
+      handler_(std::move(handler)),
+      log_(std::move(log)) {}
 
-ControlServer::~ControlServer() { close(); }
+ControlServer::~ControlServer() {
+  close();
+}
 
 Status ControlServer::open() {
   const std::string& path = options_.path;
@@ -396,7 +410,8 @@ Status ControlServer::open() {
     return socketError(err);
   };
   if (::chmod(temp.c_str(), options_.chmod) < 0) return fail(errno);
-  if (options_.chown_uid != static_cast<uid_t>(-1) || options_.chown_gid != static_cast<gid_t>(-1)) {
+  if (options_.chown_uid != static_cast<uid_t>(-1) ||
+      options_.chown_gid != static_cast<gid_t>(-1)) {
     if (::chown(temp.c_str(), options_.chown_uid, options_.chown_gid) < 0) {
       int err = errno;
       if (err != EPERM) return fail(err);
@@ -455,7 +470,7 @@ void ControlServer::acceptAll() {
       }
       return;
     }
-    struct ucred cred{};
+    struct ucred cred {};
     socklen_t len = sizeof cred;
     PeerCredentials peer;
     if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
@@ -514,7 +529,9 @@ void ControlServer::dispatch(ControlConnection& conn, const proto::Request& req)
   if (req.has_id) conn.replyFault(req.id, proto::Fault::kUnknownMethod);
 }
 
-void ControlServer::drop(std::uint64_t id) { connections_.erase(id); }
+void ControlServer::drop(std::uint64_t id) {
+  connections_.erase(id);
+}
 
 void ControlServer::log(std::string_view level, const std::string& message) const {
   if (log_) log_(level, message);

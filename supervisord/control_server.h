@@ -106,7 +106,7 @@ class ControlConnection : public std::enable_shared_from_this<ControlConnection>
   bool read_closed_ = false;
   bool close_after_flush_ = false;
   std::uint32_t events_ = 0x001;  // EPOLLIN: what the loop watches for now
-  int outstanding_ = 0;  // requests with an id handed to the handler, not yet answered
+  int outstanding_ = 0;           // requests with an id handed to the handler, not yet answered
   std::vector<std::function<void()>> on_close_;
 };
 

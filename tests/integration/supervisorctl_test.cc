@@ -59,7 +59,8 @@ TEST_CASE("supervisorctl status prints Supervisor's table and exit code") {
   CHECK(r.exit == 3);
   r = c.ctl("status sleeper nope");
   CHECK(normalized(r.out) ==
-        "nope: ERROR (no such process)\nsleeper                          RUNNING   pid N, uptime T\n");
+        "nope: ERROR (no such process)\nsleeper                          RUNNING   pid N, uptime "
+        "T\n");
   CHECK(r.exit == 4);
 }
 

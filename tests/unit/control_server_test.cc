@@ -2,6 +2,8 @@
 // dir and a real EventLoop: framing, errors, auth, async replies, caps on
 // what one client may make the daemon hold, and supervisorctl's client
 // talking to it.
+#include "supervisord/control_server.h"
+
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -17,7 +19,6 @@
 
 #include "supervisorctl/client.h"
 #include "supervisorctl/controller.h"
-#include "supervisord/control_server.h"
 
 using namespace sup;
 using namespace std::chrono_literals;
@@ -154,7 +155,8 @@ TEST_CASE("requests are answered in order and garbage gets a parse error without
   json ok = waitLine(s.loop, r);
   CHECK(ok["id"] == 1);
   CHECK(ok["result"] == json::array({1}));
-  sendAll(r.fd, R"({"jsonrpc":"2.0","id":2,"method":"nope"})" "\n");
+  sendAll(r.fd, R"({"jsonrpc":"2.0","id":2,"method":"nope"})"
+                "\n");
   CHECK(waitLine(s.loop, r)["error"]["message"] == "UNKNOWN_METHOD");
   ::close(r.fd);
 }
@@ -167,7 +169,8 @@ TEST_CASE("a request split across writes is answered once complete") {
   s.loop.after(5ms, [] {});
   s.loop.runOnce();
   CHECK_FALSE(r.line());
-  sendAll(r.fd, R"("method":"echo"})" "\n");
+  sendAll(r.fd, R"("method":"echo"})"
+                "\n");
   CHECK(waitLine(s.loop, r)["id"] == 7);
   ::close(r.fd);
 }
@@ -198,11 +201,13 @@ TEST_CASE("replies may come later, and a reply to a closed client is dropped") {
   };
   s.open();
   Reader r{connectTo(s.opts.path)};
-  sendAll(r.fd, R"({"jsonrpc":"2.0","id":"a","method":"wait"})" "\n");
+  sendAll(r.fd, R"({"jsonrpc":"2.0","id":"a","method":"wait"})"
+                "\n");
   REQUIRE(pumpUntil(s.loop, [&] { return held != nullptr; }));
   s.loop.after(10ms, [&] { held->reply(held_id, "done"); });
   CHECK(waitLine(s.loop, r)["result"] == "done");
-  sendAll(r.fd, R"({"jsonrpc":"2.0","id":"b","method":"wait"})" "\n");
+  sendAll(r.fd, R"({"jsonrpc":"2.0","id":"b","method":"wait"})"
+                "\n");
   REQUIRE(pumpUntil(s.loop, [&] { return held_id == "b"; }));
   bool closed_seen = false;
   held->onClose([&] { closed_seen = true; });
@@ -223,7 +228,8 @@ TEST_CASE("a client that stops reading is dropped when its queue overflows") {
   };
   s.open();
   int fd = connectTo(s.opts.path);
-  sendAll(fd, R"({"jsonrpc":"2.0","id":1,"method":"flood"})" "\n");
+  sendAll(fd, R"({"jsonrpc":"2.0","id":1,"method":"flood"})"
+              "\n");
   REQUIRE(pumpUntil(s.loop, [&] { return !s.logs.empty(); }));  // accepted and dispatched
   CHECK(pumpUntil(s.loop, [&] { return s.server->connectionCount() == 0; }));
   bool logged = false;
@@ -238,13 +244,17 @@ TEST_CASE("with username set, only auth is accepted until it succeeds") {
   s.opts.password = "pw";
   s.open();
   Reader r{connectTo(s.opts.path)};
-  sendAll(r.fd, R"({"jsonrpc":"2.0","id":1,"method":"echo"})" "\n");
+  sendAll(r.fd, R"({"jsonrpc":"2.0","id":1,"method":"echo"})"
+                "\n");
   CHECK(waitLine(s.loop, r)["error"]["code"] == proto::kUnauthorized);
-  sendAll(r.fd, R"({"jsonrpc":"2.0","id":2,"method":"auth","params":["admin","bad"]})" "\n");
+  sendAll(r.fd, R"({"jsonrpc":"2.0","id":2,"method":"auth","params":["admin","bad"]})"
+                "\n");
   CHECK(waitLine(s.loop, r)["error"]["message"] == "UNAUTHORIZED");
-  sendAll(r.fd, R"({"jsonrpc":"2.0","id":3,"method":"auth","params":["admin","pw"]})" "\n");
+  sendAll(r.fd, R"({"jsonrpc":"2.0","id":3,"method":"auth","params":["admin","pw"]})"
+                "\n");
   CHECK(waitLine(s.loop, r)["result"] == true);
-  sendAll(r.fd, R"({"jsonrpc":"2.0","id":4,"method":"echo","params":["hi"]})" "\n");
+  sendAll(r.fd, R"({"jsonrpc":"2.0","id":4,"method":"echo","params":["hi"]})"
+                "\n");
   CHECK(waitLine(s.loop, r)["result"] == json::array({"hi"}));
   ::close(r.fd);
 }

@@ -26,8 +26,8 @@ TEST_CASE("short options cluster and take attached or separate values") {
 }
 
 TEST_CASE("long options accept =value, a separate value, and unique prefixes") {
-  auto a = parseCtlArgs({"--configuration=x.conf", "--serverurl", "http://h:1", "--hist", "h",
-                         "--json", "avail"});
+  auto a = parseCtlArgs(
+      {"--configuration=x.conf", "--serverurl", "http://h:1", "--hist", "h", "--json", "avail"});
   REQUIRE(a.ok());
   CHECK(a->configfile == "x.conf");
   CHECK(a->serverurl == "http://h:1");
@@ -95,8 +95,7 @@ TEST_CASE("config search paths are Supervisor's, relative to the executable") {
   auto p = configSearchPaths("/opt/sv/bin/supervisorctl");
   CHECK(p == std::vector<std::string>{"/opt/sv/etc/supervisord.conf", "/opt/sv/supervisord.conf",
                                       "supervisord.conf", "etc/supervisord.conf",
-                                      "/etc/supervisord.conf",
-                                      "/etc/supervisor/supervisord.conf"});
+                                      "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"});
 }
 
 TEST_CASE("the usage text is Supervisor's docstring with the program name") {

@@ -221,8 +221,8 @@ TEST_CASE("reread and update follow Supervisor, including 4.2.5's raw fault on u
   CHECK(f.ctl.exitstatus() == 1);
 
   f.rpc.methods["supervisor.reloadConfig"] = [](const json&) -> json {
-    return json::array({json::array({json::array({"newone"}), json::array({"sleeper"}),
-                                     json::array({"manual"})})});
+    return json::array({json::array(
+        {json::array({"newone"}), json::array({"sleeper"}), json::array({"manual"})})});
   };
   for (const char* m : {"supervisor.stopProcessGroup", "supervisor.removeProcessGroup",
                         "supervisor.addProcessGroup"}) {
@@ -273,9 +273,10 @@ TEST_CASE("tail reads the log, and tail -f streams notifications") {
     CHECK(p == json::array({"echo", "stdout", 1024}));
     return true;
   };
-  f.rpc.notifications = {{{"name", "echo"}, {"channel", "stdout"}, {"data", "hello\n"}},
-                         {{"name", "echo"}, {"channel", "stdout"}, {"data", ""}, {"truncated", true}},
-                         {{"name", "echo"}, {"channel", "stdout"}, {"data", "x"}, {"eof", true}}};
+  f.rpc.notifications = {
+      {{"name", "echo"}, {"channel", "stdout"}, {"data", "hello\n"}},
+      {{"name", "echo"}, {"channel", "stdout"}, {"data", ""}, {"truncated", true}},
+      {{"name", "echo"}, {"channel", "stdout"}, {"data", "x"}, {"eof", true}}};
   CHECK(f.run("tail -f echo") == "==> Press Ctrl-C to exit <==\nhello\n==> File truncated <==\nx");
 }
 

@@ -1,9 +1,10 @@
 // supervisorctl's output text, checked against lines recorded from the real
 // Python supervisorctl 4.2.5 (see the comments for the command that printed
 // each one).
+#include "supervisorctl/ctl_format.h"
+
 #include <catch2/catch.hpp>
 
-#include "supervisorctl/ctl_format.h"
 #include "supervisorctl/ctl_help.h"
 
 using namespace sup;
@@ -111,8 +112,8 @@ TEST_CASE("avail lines match Supervisor's columns") {
 TEST_CASE("reread lists changes sorted by group name") {
   // supervisorctl reread after removing [program:manual], changing sleeper, adding newone
   auto lines = formatChanges({"newone"}, {"sleeper"}, {"manual"});
-  CHECK(lines == std::vector<std::string>{"manual: disappeared", "newone: available",
-                                          "sleeper: changed"});
+  CHECK(lines ==
+        std::vector<std::string>{"manual: disappeared", "newone: available", "sleeper: changed"});
   CHECK(formatChanges({}, {}, {}) == std::vector<std::string>{"No config updates to processes"});
 }
 
@@ -130,18 +131,18 @@ TEST_CASE("help prints Supervisor's topic table") {
 }
 
 TEST_CASE("help for each command is Supervisor's text, tabs included") {
-  CHECK(helpLines("start") == std::vector<std::string>{
-                                  "start <name>\t\tStart a process",
-                                  "start <gname>:*\t\tStart all processes in a group",
-                                  "start <name> <name>\tStart multiple processes or groups",
-                                  "start all\t\tStart all processes"});
+  CHECK(helpLines("start") ==
+        std::vector<std::string>{"start <name>\t\tStart a process",
+                                 "start <gname>:*\t\tStart all processes in a group",
+                                 "start <name> <name>\tStart multiple processes or groups",
+                                 "start all\t\tStart all processes"});
   CHECK(helpLines("maintail").back().empty());  // help_maintail ends with "\n"
-  CHECK(helpLines("reread") == std::vector<std::string>{
-                                   "reread \t\t\tReload the daemon's configuration files without "
-                                   "add/remove"});
-  CHECK(helpLines("fg") == std::vector<std::string>{
-                              "fg <process>\tConnect to a process in foreground mode",
-                              "\t\tCtrl-C to exit"});
+  CHECK(helpLines("reread") ==
+        std::vector<std::string>{"reread \t\t\tReload the daemon's configuration files without "
+                                 "add/remove"});
+  CHECK(helpLines("fg") ==
+        std::vector<std::string>{"fg <process>\tConnect to a process in foreground mode",
+                                 "\t\tCtrl-C to exit"});
   for (const auto& cmd : documentedCommands()) CHECK_FALSE(helpLines(cmd).empty());
   CHECK(helpLines("EOF").empty());
 }

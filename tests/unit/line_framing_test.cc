@@ -1,8 +1,8 @@
 // LineBuffer: requests arrive in arbitrary pieces and must come out whole,
 // and a client that never sends a newline must not grow memory without bound.
-#include <catch2/catch.hpp>
-
 #include "common/line_framing.h"
+
+#include <catch2/catch.hpp>
 
 using sup::LineBuffer;
 

@@ -1,10 +1,10 @@
 // The wire protocol's shapes: Supervisor's fault strings, JSON-RPC framing,
 // the process info struct and its description text.
+#include "common/protocol.h"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <ctime>
-
-#include "common/protocol.h"
 
 using namespace sup::proto;
 
@@ -20,7 +20,8 @@ TEST_CASE("fault strings are Supervisor's NAME or NAME: extra") {
 }
 
 TEST_CASE("a request line parses into method, id and positional params") {
-  auto r = parseRequest(R"({"jsonrpc":"2.0","id":3,"method":"supervisor.startProcess","params":["web",true]})");
+  auto r = parseRequest(
+      R"({"jsonrpc":"2.0","id":3,"method":"supervisor.startProcess","params":["web",true]})");
   REQUIRE(r.ok());
   CHECK(r->method == "supervisor.startProcess");
   CHECK(r->id == 3);
@@ -44,9 +45,8 @@ TEST_CASE("garbage is a parse error and a wrong shape an invalid request that ke
   CHECK(id == "x");
   CHECK(parseRequest(R"({"jsonrpc":"1.0","id":1,"method":"a"})").error().message ==
         "Invalid Request");
-  CHECK(parseRequest(R"({"jsonrpc":"2.0","id":1,"method":"a","params":{"k":1}})")
-            .error()
-            .message == "Invalid Request");
+  CHECK(parseRequest(R"({"jsonrpc":"2.0","id":1,"method":"a","params":{"k":1}})").error().message ==
+        "Invalid Request");
 }
 
 TEST_CASE("the client parses replies, errors and notifications") {
@@ -54,12 +54,14 @@ TEST_CASE("the client parses replies, errors and notifications") {
   REQUIRE(ok.ok());
   CHECK_FALSE(ok->is_notification);
   CHECK(ok->result == "3.0");
-  auto err = parseMessage(R"({"jsonrpc":"2.0","id":2,"error":{"code":10,"message":"BAD_NAME: x"}})");
+  auto err =
+      parseMessage(R"({"jsonrpc":"2.0","id":2,"error":{"code":10,"message":"BAD_NAME: x"}})");
   REQUIRE(err.ok());
   REQUIRE(err->error);
   CHECK(err->error->code == 10);
   CHECK(err->error->message == "BAD_NAME: x");
-  auto note = parseMessage(R"({"jsonrpc":"2.0","method":"log","params":{"name":"a","channel":"stdout","data":"hi\n"}})");
+  auto note = parseMessage(
+      R"({"jsonrpc":"2.0","method":"log","params":{"name":"a","channel":"stdout","data":"hi\n"}})");
   REQUIRE(note.ok());
   CHECK(note->is_notification);
   auto chunk = note->params.get<LogChunk>();
@@ -122,9 +124,9 @@ TEST_CASE("process info round-trips with every field of getProcessInfo") {
   i.pid = 42;
   i.stdout_logfile = i.logfile = "/tmp/o.log";
   json j = i;
-  for (const char* k : {"name", "group", "start", "stop", "now", "state", "statename", "spawnerr",
-                        "exitstatus", "logfile", "stdout_logfile", "stderr_logfile", "pid",
-                        "description"}) {
+  for (const char* k :
+       {"name", "group", "start", "stop", "now", "state", "statename", "spawnerr", "exitstatus",
+        "logfile", "stdout_logfile", "stderr_logfile", "pid", "description"}) {
     CHECK(j.contains(k));
   }
   auto back = j.get<ProcessInfo>();

@@ -1,7 +1,7 @@
 // Server URLs as supervisorctl -s and [supervisorctl] serverurl= take them.
-#include <catch2/catch.hpp>
-
 #include "common/server_url.h"
+
+#include <catch2/catch.hpp>
 
 using namespace sup;
 
