@@ -99,15 +99,16 @@ TEST_CASE("garbage, oversized and cut-off requests leave the daemon serving") {
     CHECK(resultOf(c.call("supervisor.getAPIVersion")) == "3.0");
     // Three requests in one write, and one request in three writes.
     c.sendRaw(
-        "{\"id\":\"a\",\"method\":\"supervisor.getPID\"}\n{\"id\":\"b\",\"method\":"
-        "\"supervisor.getPID\"}\n{\"id\":\"c\",\"method\":\"supervisor.getPID\"}\n");
+        "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"supervisor.getPID\"}\n"
+        "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"supervisor.getPID\"}\n"
+        "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"method\":\"supervisor.getPID\"}\n");
     for (const char* id : {"a", "b", "c"}) {
       auto m = c.read();
       REQUIRE(m);
       CHECK((*m)["id"] == id);
       CHECK((*m)["result"] == d.daemonPid());
     }
-    c.sendRaw("{\"id\":9,\"met");
+    c.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":9,\"met");
     c.sendRaw("hod\":\"supervisor.getSt");
     c.sendRaw("ate\"}\n");
     CHECK(resultOf(c.read())["statename"] == "RUNNING");
@@ -166,7 +167,10 @@ TEST_CASE("a thousand malformed requests and a hundred clients during a start/st
       switch (i % 4) {
         case 0: burst += "garbage " + std::to_string(i) + "\n"; break;
         case 1: burst += "{\"id\":" + std::to_string(i) + ",\"method\":[]}\n"; break;
-        case 2: burst += "{\"id\":" + std::to_string(i) + ",\"method\":\"nope.x\"}\n"; break;
+        case 2:
+          burst += "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(i) +
+                   ",\"method\":\"nope.x\"}\n";
+          break;
         default: burst += "{\"id\":" + std::to_string(i) +
                           ",\"method\":\"supervisor.getProcessInfo\",\"params\":{}}\n";
       }

@@ -81,7 +81,7 @@ TEST_CASE("system methods list, describe and batch the API") {
        json{{"params", json::array()}},
        json{{"methodName", "supervisor.startProcess"}, {"params", {"nope"}}},
        json{{"methodName", "supervisor.getProcessInfo"}, {"params", {"a"}}}});
-  auto r = resultOf(c.call("system.multicall", {calls}));
+  auto r = resultOf(c.call("system.multicall", json::array({calls})));
   REQUIRE(r.is_array());
   REQUIRE(r.size() == 6);
   CHECK(r[0] == "3.0");
@@ -219,7 +219,7 @@ TEST_CASE("startProcess with wait answers once RUNNING while other clients are s
   // stopProcess with wait answers only once the SIGKILL after stopwaitsecs worked.
   t0 = std::chrono::steady_clock::now();
   id = waiter.send("supervisor.stopProcess", {"stubborn"});
-  CHECK(stateOf(other, "stubborn") == 40);  // STOPPING
+  CHECK(waitFor([&] { return stateOf(other, "stubborn") == 40; }));  // STOPPING
   reply = waiter.waitReply(id, 5s);
   CHECK(resultOf(reply) == true);
   CHECK(std::chrono::steady_clock::now() - t0 >= 900ms);
