@@ -138,6 +138,17 @@ Actions ProcessStateMachine::onSpawnError(const std::string& message, const Now&
   return out;
 }
 
+Actions ProcessStateMachine::onExecFailed(const std::string& message, const Now& now) {
+  Actions out;
+  pid_ = 0;
+  laststop_wall_ = now.wall;
+  spawnerr_ = message;
+  out.push_back(Action{Action::Kind::CancelTimer});
+  log(LogLevel::Info, "spawnerr: " + message, out);
+  if (state_ == ProcessState::Starting) enterBackoff(now, out);
+  return out;
+}
+
 Actions ProcessStateMachine::onTimer(const Now& now) {
   Actions out;
   switch (state_) {

@@ -87,6 +87,9 @@ class ProcessStateMachine {
   /// The spawn failed before the child could run (spawnerr text); enters
   /// BACKOFF, or FATAL when the retries are used up.
   Actions onSpawnError(const std::string& message, const Now& now);
+  /// The child exited before exec (chdir, setuid or execve failed) and told
+  /// us why: STARTING -> BACKOFF (or FATAL) with `message` as spawnerr.
+  Actions onExecFailed(const std::string& message, const Now& now);
   /// The single timer fired: STARTING->RUNNING, BACKOFF->STARTING, or the
   /// STOPPING deadline (SIGKILL, repeated every stopwaitsecs).
   Actions onTimer(const Now& now);

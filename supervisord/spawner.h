@@ -30,12 +30,11 @@ struct SpawnedChild {
   int stdin_fd = -1;
   int stdout_fd = -1;
   int stderr_fd = -1;
-  /// Set when the child failed between fork and exec (chdir, setuid, execve):
-  /// the text (e.g. "couldn't chdir to /x: ENOENT") came back through a
-  /// close-on-exec pipe, and the child has already been reaped with
-  /// `failed_wait_status`. Its stderr still holds Supervisor's own lines.
-  std::optional<std::string> exec_error;
-  int failed_wait_status = 0;
+  /// Read end of a close-on-exec pipe: EOF once the child has exec'd, or the
+  /// reason it gave up between fork and exec ("couldn't chdir to /x: ENOENT",
+  /// "couldn't exec /x: EACCES", ...) followed by EOF when it exits 127.
+  /// The spawner never waits on it, so spawning does not block on the child.
+  int error_fd = -1;
 };
 
 /// Supervisor's pre-exec check (get_execv_args + check_execv_args).

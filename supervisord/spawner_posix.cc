@@ -10,7 +10,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -289,24 +288,8 @@ class PosixSpawner final : public Spawner {
     for (int fd : {child.stdin_fd, child.stdout_fd, child.stderr_fd}) {
       if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     }
-    // The error pipe reaches EOF at exec (close-on-exec) or carries the
-    // reason the child gave up. This wait lasts only from fork to exec.
-    std::string msg;
-    char buf[512];
-    while (true) {
-      ssize_t n = ::read(p[3][0], buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      msg.append(buf, static_cast<size_t>(n));
-    }
-    ::close(p[3][0]);
-    if (!msg.empty()) {
-      int status = 0;
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      child.exec_error = msg;
-      child.failed_wait_status = status;
-    }
+    child.error_fd = p[3][0];
+    ::fcntl(child.error_fd, F_SETFL, ::fcntl(child.error_fd, F_GETFL) | O_NONBLOCK);
     return child;
   }
 

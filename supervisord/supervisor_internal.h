@@ -23,6 +23,8 @@ struct Supervisor::Process {
   EventLoop::TimerId timer = 0;
   EventLoop::TimerId stop_report_timer = 0;
   std::vector<Waiter> waiters;
+  int error_fd = -1;       // the spawner's exec-error pipe of the current run
+  std::string exec_error;  // what came through it
 };
 
 struct Supervisor::Group {
