@@ -121,6 +121,8 @@ TEST_CASE("a program that ignores its stop signal is SIGKILLed after stopwaitsec
                 "startsecs=0\n");
   REQUIRE(d.start());
   REQUIRE(d.waitForLogLine("success: stubborn entered RUNNING"));
+  // It says so once SIGTERM is ignored; a TERM before that would kill it.
+  REQUIRE(waitFor([&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
   d.signal(SIGTERM);
   REQUIRE(d.waitForLogLine("WARN killing 'stubborn' \\(\\d+\\) with SIGKILL", 4s));
   REQUIRE(d.waitForLogLine("WARN stopped: stubborn \\(terminated by SIGKILL\\)"));
