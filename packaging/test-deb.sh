@@ -111,6 +111,11 @@ program_pid() {
 }
 program_is_running() { program_pid >/dev/null; }
 daemon_up() { daemon_pid >/dev/null; }
+# After a reload: the program runs again, not as $old_program.
+program_replaced() {
+    local new
+    new=$(program_pid) && daemon_up && [[ -n $old_program && $new != "$old_program" ]]
+}
 # After a restart: a daemon other than $old_daemon runs the program.
 daemon_replaced() {
     local new
@@ -365,9 +370,12 @@ check "service supervisord status exits 0 while running" test $? = 0
 check "service supervisord status says running ($(grep -m1 -o '[^ ].*running.*' <<<"$status_out"))" \
     grep -q running <<<"$status_out"
 
-old_daemon=$(daemon_pid)
+# force-reload: the init script restarts (new daemon pid); systemctl
+# force-reload sends SIGHUP through ExecReload (same daemon, programs
+# restarted). Either way the program must run again, as a new process.
+old_program=$(program_pid)
 check "service supervisord force-reload" service_ok force-reload
-check "daemon is new and the program runs again after force-reload" daemon_replaced
+check "the program runs again as a new process after force-reload" wait_for 30 program_replaced
 
 # ---------------------------------------------------------------- upgrade
 echo "-- upgrade: installing the package again over itself"
