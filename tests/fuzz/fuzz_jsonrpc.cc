@@ -4,25 +4,164 @@
 // plain split of the whole stream; then each line is parsed as a request (the
 // daemon's side) and as a reply or notification (supervisorctl's side);
 // replies are re-encoded, and results decoded into the protocol's structs the
-// way supervisorctl does.
+// way supervisorctl does. Well-formed requests are then dispatched through the
+// daemon's real method registry (every supervisor.* and system.* method) to a
+// Supervisor whose spawner is fake, so start/stop/signal change states without
+// forking or signalling anything; each input gets a fresh Supervisor.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/config_model.h"
 #include "common/line_framing.h"
 #include "common/protocol.h"
+#include "supervisord/event_loop.h"
+#include "supervisord/main_log.h"
+#include "supervisord/rpc_methods.h"
+#include "supervisord/spawner.h"
+#include "supervisord/supervisor.h"
 
 namespace {
 
 using sup::proto::json;
 
+// ---- dispatch into the daemon -----------------------------------------------
+
+class FakeSpawner : public sup::Spawner {
+ public:
+  sup::Result<sup::SpawnedChild> spawn(const sup::SpawnRequest&) override {
+    sup::SpawnedChild child;
+    child.pid = next_pid_++;
+    return child;
+  }
+  int kill(int, int) override { return 0; }
+
+ private:
+  int next_pid_ = 100000;
+};
+
+const std::string& workDir() {
+  static const std::string dir = [] {
+    std::string d = "/dev/shm/sup-fuzz-rpc-" + std::to_string(::getpid());
+    if (::mkdir(d.c_str(), 0700) != 0) std::abort();
+    std::atexit([] {
+      std::error_code ignored;
+      std::filesystem::remove_all("/dev/shm/sup-fuzz-rpc-" + std::to_string(::getpid()), ignored);
+    });
+    return d;
+  }();
+  return dir;
+}
+
+sup::ProcessConfig process(const std::string& group, const std::string& name, bool autostart) {
+  sup::ProcessConfig p;
+  p.name = name;
+  p.group = group;
+  p.command = "/bin/cat";
+  p.argv = std::vector<std::string>{"/bin/cat"};
+  p.autostart = autostart;
+  p.startsecs = 0;
+  p.stdout_log.logfile.kind = sup::LogFileSpec::Kind::Path;
+  p.stdout_log.logfile.path = workDir() + "/" + name + ".log";
+  p.stderr_log.logfile.kind = sup::LogFileSpec::Kind::None;
+  return p;
+}
+
+sup::Config fuzzConfig() {
+  sup::Config config;
+  config.supervisord.childlogdir = workDir();
+  sup::GroupConfig cat;
+  cat.name = "cat";
+  cat.processes.push_back(process("cat", "cat", true));
+  sup::GroupConfig web;
+  web.name = "web";
+  web.priority = 10;
+  web.processes.push_back(process("web", "web_00", false));
+  web.processes.push_back(process("web", "web_01", true));
+  config.groups = {cat, web};
+  return config;
+}
+
+const sup::RpcRegistry& registry() {
+  static const sup::RpcRegistry* r = [] {
+    auto* reg = new sup::RpcRegistry;
+    sup::registerAllMethods(*reg);
+    return reg;
+  }();
+  return *r;
+}
+
+// One daemon per input: the requests of one input share it, as the requests
+// of one connection share the daemon.
+struct Daemon {
+  sup::EventLoop loop;
+  sup::MainLog log;
+  FakeSpawner spawner;
+  std::unique_ptr<sup::Supervisor> supervisor;
+  sup::RpcServices services;
+
+  Daemon() {
+    sup::MainLogOptions options;
+    options.path = workDir() + "/supervisord.log";
+    std::string error;
+    if (!log.open(options, &error)) std::abort();
+    supervisor = std::make_unique<sup::Supervisor>(loop, log, spawner, fuzzConfig());
+    supervisor->startup();
+    services.loop = &loop;
+    services.supervisor = supervisor.get();
+    services.load_config = [] { return sup::Result<sup::Config>(fuzzConfig()); };
+    services.log_info = [this](const std::string& line) { log.info(line); };
+  }
+
+  void dispatch(const sup::proto::Request& request) {
+    sup::RpcContext ctx;
+    ctx.services = &services;
+    ctx.peer_uid = 0;
+    ctx.peer_pid = 1;
+    const sup::proto::json id = request.id;
+    sup::RpcReply reply([id](sup::RpcOutcome outcome) {
+      const sup::proto::json message =
+          outcome.isError() ? sup::proto::makeError(id, outcome.code, outcome.message)
+                            : sup::proto::makeResult(id, std::move(*outcome.result));
+      (void)sup::proto::encodeLine(message);
+    });
+    registry().call(ctx, request.method, request.params, reply);
+  }
+};
+
+// ---- both sides of the protocol ----------------------------------------------
+
+// A float out of int's range anywhere in `value`. The structs' from_json
+// read ints with j.value(key, int), and nlohmann converts a float with a
+// plain static_cast: undefined behaviour for such values (reported to the
+// protocol's owner). Skipped here so the fuzzer keeps looking for other bugs;
+// remove once from_json range-checks.
+bool hasHugeFloat(const json& value) {
+  if (value.is_number_float()) {
+    const double d = value.get<double>();
+    return !(d > -2147483649.0 && d < 2147483648.0);
+  }
+  if (value.is_structured()) {
+    for (const json& item : value) {
+      if (hasHugeFloat(item)) return true;
+    }
+  }
+  return false;
+}
+
 // from_json throws json::exception on a value of the wrong type; callers
 // catch that. Anything else (a crash, UB, another exception) is a bug.
 template <class T>
 void decodeAs(const json& value) {
+  if (hasHugeFloat(value)) return;
   try {
     T decoded = value.get<T>();
     json again = decoded;
@@ -45,10 +184,11 @@ void decodeResult(const json& result) {
   }
 }
 
-void handleLine(std::string_view line) {
+void handleLine(std::string_view line, Daemon* daemon) {
   json id;
   auto request = sup::proto::parseRequest(line, &id);
   if (request.ok()) {
+    if (daemon != nullptr) daemon->dispatch(*request);
     const json reply = sup::proto::makeResult(request->id, request->params);
     (void)sup::proto::encodeLine(reply);
     (void)sup::proto::splitNamespec(request->method);
@@ -124,6 +264,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view stream(reinterpret_cast<const char*>(data), size);
   checkFraming(stream, 64);  // small enough for the fuzzer to overflow it
   bool overflow = false;
-  for (const std::string& line : framedLines(stream, 1 << 20, &overflow)) handleLine(line);
+  const std::vector<std::string> lines = framedLines(stream, 1 << 20, &overflow);
+  Daemon daemon;
+  for (const std::string& line : lines) handleLine(line, &daemon);
   return 0;
 }
