@@ -212,7 +212,10 @@ Status readSupervisord(ParseContext& ctx, SupervisordConfig& s) {
 // Command-line values for [supervisord], checked before the file is read as
 // Supervisor's getopt handlers are.
 Status applyOverrides(const ParseContext& ctx, SupervisordConfig* s) {
-  for (const auto& [key, value] : ctx.opts.supervisord_overrides) {
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  for (const auto& kv : ctx.opts.supervisord_overrides) {
+    const std::string& key = kv.first;
+    const std::string& value = kv.second;
     auto fail = [&](const Error& e) {
       return Error{"invalid value for --" + key + " " + py::repr(value) + ": " + e.message};
     };
