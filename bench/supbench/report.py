@@ -76,17 +76,37 @@ def summarize(defs, results, labels):
                "lower_is_better": m.lower_is_better}
         for label in labels:
             r = results.get(m.scenario, {}).get(label)
-            values = [run[m.key] for run in (r or {}).get("runs", []) if m.key in run]
+            runs = (r or {}).get("runs", [])
+            values = [run[m.key] for run in runs if m.key in run]
+            notes = [run.get("notes", {}).get(m.key) for run in runs]
             row[label] = {
                 "median": statistics.median(values) if values else None,
                 "samples": values,
                 "error": (r or {}).get("error"),
-                "note": (r or {}).get("note"),
+                "note": (r or {}).get("note") or next((n for n in notes if n), None),
             }
+        if m.key == "capture_tput":
+            _pooled_capture(row, results, labels)
         row["ratio"] = m.ratio(row["python"]["median"], row["ours"]["median"])
         row["met"] = m.met(row["ours"]["median"])
         rows.append(row)
     return rows
+
+
+def _pooled_capture(row, results, labels):
+    """Capture throughput against ONE baseline: the median `writer | cat`
+    time over every run of both sides (the same command each time), divided
+    by the side's median capture time. A per-run ratio would carry the noise
+    of each single baseline run; the per-run ratios stay in "samples"."""
+    sides = results.get("capture", {})
+    base = [run["baseline_seconds"] for label in labels
+            for run in sides.get(label, {}).get("runs", []) if "baseline_seconds" in run]
+    for label in labels:
+        times = [run["capture_seconds"] for run in sides.get(label, {}).get("runs", [])
+                 if "capture_seconds" in run]
+        if base and times:
+            row[label]["median"] = statistics.median(base) / statistics.median(times)
+    row["baseline_seconds"] = statistics.median(base) if base else None
 
 
 def _cell(defs_by_key, row, label):

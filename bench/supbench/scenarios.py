@@ -7,6 +7,7 @@ code for both implementations: same config, same commands, same polling.
 
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -75,6 +76,9 @@ def idle(impl, ctx, out):
         switches0 = _ctxt_switches(box.pid)
         time.sleep(ctx.idle_seconds)
         out["idle_switches"] = (_ctxt_switches(box.pid) - switches0) * scale
+        if not shutil.which("strace"):
+            out["notes"] = {"idle_syscalls": "n/a (no strace)"}
+            return
         summary = box.path("strace.txt")
         tracer = subprocess.Popen(["strace", "-c", "-f", "-o", summary, "-p", str(box.pid)],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
