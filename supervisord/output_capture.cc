@@ -6,7 +6,9 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <regex>
 #include <vector>
@@ -60,6 +62,10 @@ OutputCapture::OutputCapture(EventLoop& loop, MainLog& log, const ProcessConfig&
 }
 
 OutputCapture::~OutputCapture() {
+  for (Stream* s : {&stdout_, &stderr_}) {
+    if (s->retry_timer) loop_.cancel(s->retry_timer);
+    if (s->file && !s->pending.empty()) s->file->write(s->pending);  // a last try
+  }
   closeStream(stdout_);
   closeStream(stderr_);
   if (stdin_fd_ >= 0) {
@@ -101,7 +107,11 @@ void OutputCapture::attach(int stdin_fd, int stdout_fd, int stderr_fd) {
   stdout_.fd = stdout_fd;
   stderr_.fd = stderr_fd;
   for (Stream* s : {&stdout_, &stderr_}) {
-    if (s->fd >= 0) loop_.watch(s->fd, EPOLLIN, [this, s](uint32_t) { onReadable(*s); });
+    if (s->fd < 0) continue;
+    // A 1 MiB pipe lets a chatty child run ahead of us between wake-ups
+    // (best effort: capped by /proc/sys/fs/pipe-max-size for non-root).
+    ::fcntl(s->fd, F_SETPIPE_SZ, 1 << 20);
+    loop_.watch(s->fd, EPOLLIN, [this, s](uint32_t) { onReadable(*s); });
   }
 }
 
@@ -127,11 +137,58 @@ bool OutputCapture::readOnce(Stream& s) {
     stripped = stripAnsi(data);
     data = stripped;
   }
-  if (s.file) s.file->write(data);
+  if (s.file) store(s, data);
   if (log_.enabled(LogLevel::Debug)) {
     log_.debug("'" + name_ + "' " + s.channel + " output:\n" + std::string(data));
   }
   return true;
+}
+
+void OutputCapture::store(Stream& s, std::string_view data) {
+  // Keep the order: while earlier output waits, new output queues behind it.
+  if (!s.pending.empty()) return keep(s, data);
+  size_t written = 0;
+  if (s.file->write(data, &written)) return;
+  int err = errno;
+  // One error line per outage, not one per write.
+  log_.error("'" + name_ + "' " + s.channel + " log " + s.path +
+             " cannot be written: " + std::strerror(err) + "; keeping up to " +
+             std::to_string(kMaxPending >> 20) + " MiB of output until it can");
+  keep(s, data.substr(written));
+  s.retry_ms = 100;
+  s.retry_timer = loop_.after(std::chrono::milliseconds(s.retry_ms), [this, &s] {
+    s.retry_timer = 0;
+    retryPending(s);
+  });
+}
+
+void OutputCapture::keep(Stream& s, std::string_view data) {
+  s.pending.append(data);
+  if (s.pending.size() > kMaxPending) {
+    size_t excess = s.pending.size() - kMaxPending;
+    s.pending.erase(0, excess);
+    s.dropped += excess;
+  }
+}
+
+void OutputCapture::retryPending(Stream& s) {
+  size_t written = 0;
+  bool ok = s.file->write(s.pending, &written);
+  s.pending.erase(0, written);
+  if (ok) {
+    std::string msg = "'" + name_ + "' " + s.channel + " log " + s.path + " writable again";
+    if (s.dropped > 0) msg += "; " + std::to_string(s.dropped) + " bytes of output were dropped";
+    log_.info(msg);
+    s.dropped = 0;
+    s.retry_ms = 0;
+    return;
+  }
+  // Back off up to 5 s; no timer runs once the file is writable again.
+  s.retry_ms = std::min(s.retry_ms * 2, 5000);
+  s.retry_timer = loop_.after(std::chrono::milliseconds(s.retry_ms), [this, &s] {
+    s.retry_timer = 0;
+    retryPending(s);
+  });
 }
 
 void OutputCapture::drainAndDetach() {

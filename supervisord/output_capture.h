@@ -58,11 +58,24 @@ class OutputCapture {
 
  private:
   struct Stream {
+    explicit Stream(const char* c) : channel(c) {}
     const char* channel;  // "stdout" / "stderr"
     std::string path;
     std::unique_ptr<RotatingFile> file;
     int fd = -1;
+    // While the file cannot be written (disk full, directory gone): output
+    // waits here, at most kMaxPending bytes (the oldest is dropped beyond),
+    // and a timer with backoff retries. The pipe keeps being drained so the
+    // child never blocks on its stdout.
+    std::string pending;
+    unsigned long long dropped = 0;
+    EventLoop::TimerId retry_timer = 0;
+    int retry_ms = 0;
   };
+  static constexpr size_t kMaxPending = 4 << 20;
+  void store(Stream& s, std::string_view data);
+  void keep(Stream& s, std::string_view data);
+  void retryPending(Stream& s);
   void setupStream(Stream& s, const StreamLogConfig& cfg);
   void onReadable(Stream& s);
   bool readOnce(Stream& s);  // false at EOF or error (fd closed)
@@ -73,8 +86,8 @@ class OutputCapture {
   MainLog& log_;
   std::string name_;
   CaptureSettings settings_;
-  Stream stdout_{"stdout", {}, {}, -1};
-  Stream stderr_{"stderr", {}, {}, -1};
+  Stream stdout_{"stdout"};
+  Stream stderr_{"stderr"};
   int stdin_fd_ = -1;
   std::string stdin_buf_;
 };

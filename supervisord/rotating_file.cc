@@ -1,5 +1,7 @@
 #include "supervisord/rotating_file.h"
 
+#include "supervisord/log_followers.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,28 +29,94 @@ bool RotatingFile::open(std::string* error) {
   struct stat st{};
   if (::fstat(fd_, &st) == 0) {
     // Only regular files can be measured and renamed; a pipe or a tty (for
-    // /dev/stdout in a container) is written to and never rotated.
-    seekable_ = S_ISREG(st.st_mode);
+    // /dev/stdout in a container) is written to and never rotated. Nor is a
+    // name under /dev or /proc that leads to a regular file (/dev/stdout
+    // when the daemon's stdout is redirected to a file): renaming it would
+    // move the system's link, not rotate the log.
+    bool device_name = path_.rfind("/dev/", 0) == 0 || path_.rfind("/proc/", 0) == 0;
+    seekable_ = S_ISREG(st.st_mode) && !device_name;
     size_ = seekable_ ? st.st_size : 0;
+  }
+  at_line_start_ = true;
+  if (size_ > 0) {
+    // Appending to an earlier run's file: does it end mid-line?
+    int rfd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    char last = '\n';
+    if (rfd >= 0) {
+      if (::pread(rfd, &last, 1, size_ - 1) == 1) at_line_start_ = last == '\n';
+      ::close(rfd);
+    }
   }
   return true;
 }
 
-bool RotatingFile::write(std::string_view data) {
-  if (fd_ < 0 && !open()) return false;
+void RotatingFile::publish(std::string_view data) {
+  LogFollowers& followers = LogFollowers::instance();
+  if (followers.any()) followers.published(path_, data);
+}
+
+void RotatingFile::replaced() {
+  LogFollowers& followers = LogFollowers::instance();
+  if (followers.any()) followers.truncated(path_);
+}
+
+bool RotatingFile::writeAll(std::string_view data, size_t* written) {
   const char* p = data.data();
   size_t left = data.size();
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
+      int err = errno;
+      size_t done = data.size() - left;
+      if (written) *written += done;
+      if (done > 0) {
+        at_line_start_ = p[-1] == '\n';
+        publish(data.substr(0, done));
+      }
+      errno = err;
       return false;
     }
     p += n;
     left -= static_cast<size_t>(n);
     size_ += n;
   }
-  if (seekable_ && maxbytes_ > 0 && size_ >= maxbytes_) rotate();
+  if (written) *written += data.size();
+  if (!data.empty()) {
+    at_line_start_ = data.back() == '\n';
+    publish(data);
+  }
+  return true;
+}
+
+bool RotatingFile::write(std::string_view data, size_t* written) {
+  if (written) *written = 0;
+  if (fd_ < 0 && !open()) return false;
+  if (!seekable_ || maxbytes_ <= 0) return writeAll(data, written);
+  while (!data.empty()) {
+    long long room = maxbytes_ - size_;
+    if (room > static_cast<long long>(data.size())) return writeAll(data, written);
+    // A rotation is due within this chunk: the old file takes the lines
+    // that fit, the new one the rest.
+    size_t window = room > 0 ? static_cast<size_t>(room) : 0;
+    size_t last_nl = window > 0 ? data.rfind('\n', window - 1) : std::string_view::npos;
+    size_t cut;
+    if (last_nl != std::string_view::npos) {
+      cut = last_nl + 1;
+    } else {
+      if (size_ > 0 && at_line_start_) {
+        rotate();
+        if (size_ == 0) continue;  // the next line starts the new file
+      }
+      // An empty file, or a line already begun in this one: finish the line
+      // here (a line longer than maxbytes spans), then rotate.
+      size_t first_nl = data.find('\n');
+      cut = first_nl == std::string_view::npos ? data.size() : first_nl + 1;
+    }
+    if (!writeAll(data.substr(0, cut), written)) return false;
+    data.remove_prefix(cut);
+    rotate();
+  }
   return true;
 }
 
@@ -62,13 +130,22 @@ void RotatingFile::rotate() {
     }
     ::rename(path_.c_str(), (path_ + ".1").c_str());
     open();
+    replaced();
   } else if (fd_ >= 0) {
     // No backups: keep the name, drop the content.
-    if (::ftruncate(fd_, 0) == 0) size_ = 0;
+    if (::ftruncate(fd_, 0) == 0) {
+      size_ = 0;
+      at_line_start_ = true;
+      replaced();
+    }
   }
 }
 
-bool RotatingFile::reopen() { return open(); }
+bool RotatingFile::reopen() {
+  bool ok = open();
+  replaced();
+  return ok;
+}
 
 bool RotatingFile::clear() {
   // Never unlink a device or a pipe (logfile=/dev/stdout): just reopen it.
@@ -78,7 +155,9 @@ bool RotatingFile::clear() {
     fd_ = -1;
   }
   if (::unlink(path_.c_str()) < 0 && errno != ENOENT) return false;
-  return open();
+  bool ok = open();
+  replaced();
+  return ok;
 }
 
 }  // namespace sup

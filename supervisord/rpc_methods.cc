@@ -90,6 +90,7 @@ void registerAllMethods(RpcRegistry& registry) {
   registerDaemonMethods(registry);
   registerProcessMethods(registry);
   registerLogMethods(registry);
+  registerLogFileMethods(registry);
 }
 
 }  // namespace sup

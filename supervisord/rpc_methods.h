@@ -144,5 +144,6 @@ void registerSystemMethods(RpcRegistry& registry);   // rpc_system_methods.cc
 void registerDaemonMethods(RpcRegistry& registry);   // rpc_daemon_methods.cc
 void registerProcessMethods(RpcRegistry& registry);  // rpc_process_methods.cc
 void registerLogMethods(RpcRegistry& registry);      // rpc_log_methods.cc
+void registerLogFileMethods(RpcRegistry& registry);  // rpc_logfile_methods.cc
 
 }  // namespace sup
