@@ -19,7 +19,10 @@ int printConfigMain(const std::string& config_path, const ParseOptions& opts,
                  argv0.c_str());
     return 2;
   }
-  std::string text = configToJson(outcome).dump(2) + "\n";
+  // A config may hold bytes that are not UTF-8; print them replaced rather
+  // than abort (found by fuzzing).
+  std::string text =
+      configToJson(outcome).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
   return 0;
