@@ -112,7 +112,38 @@ std::string faultString(Fault fault, std::string_view extra) {
   return s;
 }
 
+namespace {
+
+// Deeply nested JSON is refused before parsing: copying or printing a parsed
+// value recurses once per level, so a 200 KB line of "[[[[..." would
+// overflow the daemon's stack (found by fuzzing). No legitimate call comes
+// close to this depth.
+constexpr int kMaxJsonDepth = 128;
+
+bool nestedTooDeep(std::string_view line) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // skip the escaped character
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<Request> parseRequest(std::string_view line, json* id_out) {
+  if (nestedTooDeep(line)) return Error{"Invalid Request"};
   json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Error{"Parse error"};
   if (!j.is_object()) return Error{"Invalid Request"};
@@ -136,6 +167,7 @@ Result<Request> parseRequest(std::string_view line, json* id_out) {
 }
 
 Result<Message> parseMessage(std::string_view line) {
+  if (nestedTooDeep(line)) return Error{"malformed reply from server"};
   json j = json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Error{"malformed reply from server"};
   Message msg;

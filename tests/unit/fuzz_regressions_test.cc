@@ -48,3 +48,19 @@ TEST_CASE("A reply with an in-range error code keeps its code and message", "[fu
   CHECK(fault->error->code == 60);
   CHECK(fault->error->message.empty());
 }
+
+TEST_CASE("A request nested 100,000 levels deep is refused without exhausting the stack",
+          "[fuzz][protocol]") {
+  const std::string line = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"supervisor.getPID\",\"params\":[" +
+                           std::string(100000, '[') + std::string(100000, ']') + "]}";
+  CHECK_FALSE(sup::proto::parseRequest(line, nullptr).ok());
+  CHECK_FALSE(sup::proto::parseMessage(line).ok());
+}
+
+TEST_CASE("Brackets inside JSON strings do not count as nesting", "[fuzz][protocol]") {
+  const std::string line = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"supervisor.getProcessInfo\","
+                           "\"params\":[\"" + std::string(1000, '[') + "\\\"" + "\"]}";
+  auto req = sup::proto::parseRequest(line, nullptr);
+  REQUIRE(req.ok());
+  CHECK(req->method == "supervisor.getProcessInfo");
+}
