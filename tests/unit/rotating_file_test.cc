@@ -137,3 +137,66 @@ TEST_CASE("clear removes the file and starts it empty, keeping backups") {
   rf.write("c");
   CHECK(slurp(f) == "c");
 }
+
+TEST_CASE("a rotation due mid-chunk puts the whole lines that fit in the old file") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 10, 3);
+  REQUIRE(rf.open());
+  rf.write("aaa\nbbb\nccc\nddd\n");
+  CHECK(slurp(dir.path / "app.log.1") == "aaa\nbbb\n");
+  CHECK(slurp(f) == "ccc\nddd\n");
+}
+
+TEST_CASE("a line begun before a rotation is due is finished in the old file") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 10, 3);
+  REQUIRE(rf.open());
+  rf.write("aaaa\nbb");
+  rf.write("bbbbbb\ncc");
+  CHECK(slurp(dir.path / "app.log.1") == "aaaa\nbbbbbbbb\n");
+  CHECK(slurp(f) == "cc");
+}
+
+TEST_CASE("a line that does not fit after whole lines rotates before it is written") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 10, 3);
+  REQUIRE(rf.open());
+  rf.write("aaaa\n");
+  rf.write("bbbbbbbb\n");
+  CHECK(slurp(dir.path / "app.log.1") == "aaaa\n");
+  CHECK(slurp(f) == "bbbbbbbb\n");
+}
+
+TEST_CASE("a line longer than maxbytes stays in one file, then the file rotates") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 4, 3);
+  REQUIRE(rf.open());
+  rf.write("0123456789\nx");
+  CHECK(slurp(dir.path / "app.log.1") == "0123456789\n");
+  CHECK(slurp(f) == "x");
+}
+
+TEST_CASE("concatenating backups oldest first and the current file gives every byte written") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 100, 50);
+  REQUIRE(rf.open());
+  std::string all;
+  for (int i = 0; i < 300; ++i) all += "line " + std::to_string(i) + "\n";
+  for (size_t at = 0; at < all.size(); at += 37) rf.write(std::string_view(all).substr(at, 37));
+  std::string joined;
+  for (int i = 50; i >= 1; --i) {
+    auto backup = dir.path / ("app.log." + std::to_string(i));
+    if (!fs::exists(backup)) continue;
+    std::string text = slurp(backup);
+    CHECK(text.back() == '\n');
+    CHECK(text.size() <= 100 + 9);  // at most the end of a line begun below maxbytes
+    joined += text;
+  }
+  joined += slurp(f);
+  CHECK(joined == all);
+}
