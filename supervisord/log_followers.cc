@@ -15,7 +15,9 @@ std::uint64_t LogFollowers::subscribe(std::string path, Sink sink) {
   return id;
 }
 
-void LogFollowers::unsubscribe(std::uint64_t id) { followers_.erase(id); }
+void LogFollowers::unsubscribe(std::uint64_t id) {
+  followers_.erase(id);
+}
 
 void LogFollowers::deliver(const std::string& path, std::string_view data, bool truncated) {
   if (followers_.empty()) return;

@@ -1,7 +1,5 @@
 #include "supervisord/rotating_file.h"
 
-#include "supervisord/log_followers.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +7,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include "supervisord/log_followers.h"
 
 namespace sup {
 
@@ -26,7 +26,7 @@ bool RotatingFile::open(std::string* error) {
     if (error) *error = std::strerror(errno);
     return false;
   }
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd_, &st) == 0) {
     // Only regular files can be measured and renamed; a pipe or a tty (for
     // /dev/stdout in a container) is written to and never rotated. Nor is a

@@ -69,13 +69,12 @@ void getLogFiles(const RpcContext& ctx, const json& params, RpcReply reply) {
   reply.ok(std::move(out));
 }
 
-
 // The last `backlog` bytes of a file ("" if it cannot be read).
 std::string lastBytes(const std::string& path, std::int64_t backlog) {
   std::string out;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return out;
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) == 0 && backlog > 0) {
     std::int64_t start = st.st_size > backlog ? st.st_size - backlog : 0;
     out.resize(static_cast<size_t>(st.st_size - start));
@@ -141,8 +140,7 @@ void tailProcessLogFollow(const RpcContext& ctx, const json& params, RpcReply re
   if (!info) return reply.fault(proto::Fault::kBadName, *name);
   const std::string& path = channel == "stdout" ? info->stdout_logfile : info->stderr_logfile;
   if (path.empty()) return reply.fault(proto::Fault::kNoFile);
-  startFollowing(ctx, reply, path, proto::makeNamespec(info->group, info->name), channel,
-                 *backlog);
+  startFollowing(ctx, reply, path, proto::makeNamespec(info->group, info->name), channel, *backlog);
 }
 
 void tailMainLogFollow(const RpcContext& ctx, const json& params, RpcReply reply) {

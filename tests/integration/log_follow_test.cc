@@ -81,7 +81,8 @@ TEST_CASE("supervisorctl tail -f streams new lines and follows the log across a 
                 "stdout_logfile={dir}/talk.log\nstdout_logfile_maxbytes=2KB\n"
                 "stdout_logfile_backups=3\n");
   REQUIRE(d.start());
-  REQUIRE(waitFor([&] { return readFile(d.path("talk.log")).find("tick 3\n") != std::string::npos; }));
+  REQUIRE(
+      waitFor([&] { return readFile(d.path("talk.log")).find("tick 3\n") != std::string::npos; }));
   Streaming tail(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " tail -f talk");
   const std::string marker = "==> File truncated <==";
   // Lines arrive, then a rotation, then more lines after it.

@@ -59,7 +59,7 @@ TEST_CASE("rotation under a full-speed writer loses, duplicates and tears no lin
   int backups = 0;
   for (int i = 100; i >= 1; --i) {
     std::string backup = d.path("count.log." + std::to_string(i));
-    struct stat st{};
+    struct stat st {};
     if (::stat(backup.c_str(), &st) != 0) continue;
     ++backups;
     std::string text = readFile(backup);
@@ -86,7 +86,7 @@ TEST_CASE("stdout_logfile=/dev/stdout with maxbytes writes through without rotat
   REQUIRE(d.start({"-s"}));
   REQUIRE(d.waitForLogLine("exited: dev \\(exit status 0", 30s));
   checkNumberedLines(readFile(d.path("daemon.out")), 100000);
-  struct stat st{};
+  struct stat st {};
   CHECK(::lstat("/dev/stdout.1", &st) != 0);
   CHECK(::lstat("/dev/stdout", &st) == 0);
   CHECK(d.countLogLines("(ERRO|WARN)") == 0);
@@ -101,13 +101,14 @@ TEST_CASE("stdout_logfile on a pipe with maxbytes writes through without rotatin
                                      "stdout_logfile_backups=3\n"));
   // A reader that holds the FIFO open for the whole run (cat exits at EOF,
   // when the daemon closes its end at shutdown).
-  std::string cmd = "cat " + d.path("fifo") + " > " + d.path("fifo.out") + " 2>/dev/null </dev/null &";
+  std::string cmd =
+      "cat " + d.path("fifo") + " > " + d.path("fifo.out") + " 2>/dev/null </dev/null &";
   REQUIRE(run(cmd).exit == 0);
   REQUIRE(d.start());
   REQUIRE(d.waitForLogLine("exited: piped \\(exit status 0", 30s));
   REQUIRE(waitFor([&] { return readFile(d.path("fifo.out")).size() >= 100000 * 41; }, 20s));
   checkNumberedLines(readFile(d.path("fifo.out")), 100000);
-  struct stat st{};
+  struct stat st {};
   CHECK(::stat(d.path("fifo.1").c_str(), &st) != 0);
   CHECK(d.countLogLines("(ERRO|WARN)") == 0);
 }

@@ -30,9 +30,7 @@ struct SearchSetup {
     return run(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " " + args +
                " </dev/null");
   }
-  bool ready() {
-    return d.start() && d.waitForLogLine("exited: app \\(exit status 0", 15s);
-  }
+  bool ready() { return d.start() && d.waitForLogLine("exited: app \\(exit status 0", 15s); }
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 // RotatingFile: Supervisor's size rotation and naming, on real files in a
 // private temp dir.
+#include "supervisord/rotating_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,8 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "supervisord/rotating_file.h"
 
 namespace fs = std::filesystem;
 using sup::RotatingFile;
