@@ -83,7 +83,7 @@ TEST_CASE("autorestart=unexpected leaves a program that exits with an expected c
   CHECK(d.countLogLines("spawned: 'done'") == 1);
 }
 
-TEST_CASE("autorestart=true restarts after an expected exit; false never restarts") {
+TEST_CASE("autorestart=true restarts after an expected exit - false never restarts") {
   DaemonHarness d;
   d.writeConfig(d.header() +
                 "[program:always]\ncommand={helpers}/exit_with 0 0.2\nstartsecs=0\n"

@@ -48,7 +48,7 @@ TEST_CASE("bad options fail with getopt's words") {
         "invalid value for -s 'foo': value 'foo' is not a URL");
 }
 
-TEST_CASE("-h wins and -- ends the options") {
+TEST_CASE("option -h wins and -- ends the options") {
   CHECK(parseCtlArgs({"-h", "-x"}).error().message == "option -x not recognized");
   CHECK(parseCtlArgs({"-h", "status"})->help);
   CHECK(parseCtlArgs({"-?"})->help);

@@ -163,7 +163,7 @@ TEST_CASE("start maps faults to Supervisor's texts and LSB codes") {
   CHECK(f.ctl.exitstatus() == 2);
 }
 
-TEST_CASE("stop of a stopped process is not an error; signal of one exits 7") {
+TEST_CASE("stop of a stopped process is not an error - signal of one exits 7") {
   Fixture f;
   f.rpc.methods["supervisor.stopProcess"] = [](const json& p) -> json {
     if (p[0] == "manual") throw FaultError(70, "NOT_RUNNING: manual");

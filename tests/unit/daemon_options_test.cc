@@ -18,7 +18,7 @@ DaemonOptionsResult parse(std::vector<std::string> args) {
 }
 }  // namespace
 
-TEST_CASE("-c names the config and flags become supervisord overrides") {
+TEST_CASE("option -c names the config and flags become supervisord overrides") {
   auto r = parse({"-c", "/etc/x.conf", "-n", "-s", "-k", "-t", "-l", "/tmp/l.log", "-y", "1MB",
                   "-z", "3", "-e", "debug", "-j", "/tmp/p.pid", "-i", "ident", "-q", "/tmp",
                   "-a", "2048", "--minprocs", "300", "-u", "nobody", "-m", "027", "-d", "/"});
@@ -43,7 +43,7 @@ TEST_CASE("long option forms with = work") {
   CHECK(r.options->overrides.at("nodaemon") == "true");
 }
 
-TEST_CASE("--print-config and the hidden --node-name are accepted") {
+TEST_CASE("options --print-config and the hidden --node-name are accepted") {
   auto r = parse({"-c", "f.conf", "--print-config", "--node-name", "corpus-host"});
   REQUIRE(r.options);
   CHECK(r.options->print_config);
@@ -57,7 +57,7 @@ TEST_CASE("positional arguments are not supported") {
   CHECK(r.error == "positional arguments are not supported");
 }
 
-TEST_CASE("-h and -v are flags") {
+TEST_CASE("options -h and -v are flags") {
   CHECK(parse({"-h"}).options->help);
   CHECK(parse({"-v"}).options->version);
 }

@@ -20,7 +20,7 @@ std::string value(const IniDocument& doc, const char* section, const char* key) 
 }
 }  // namespace
 
-TEST_CASE("inline comments start only after whitespace, with ; or #", "[ini]") {
+TEST_CASE("inline comments start only after whitespace, with semicolon or #", "[ini]") {
   IniDocument doc = parsed("[a]\nk = v ;c\nx=a;b\ny=1 #c\nz=v#x\n");
   CHECK(value(doc, "a", "k") == "v");
   CHECK(value(doc, "a", "x") == "a;b");
@@ -35,7 +35,7 @@ TEST_CASE("the inline comment scan stops at the first round with a hit, like con
   CHECK(value(doc, "a", "v") == "x#y #z");
 }
 
-TEST_CASE("full-line comments use ; or # after any indentation", "[ini]") {
+TEST_CASE("full-line comments use semicolon or # after any indentation", "[ini]") {
   IniDocument doc = parsed("[a]\n; one\n  # two\nk=v\n");
   CHECK(doc.options("a") == std::vector<std::string>{"k"});
 }

@@ -240,7 +240,7 @@ TEST_CASE("autorestart=false never restarts an exited process") {
   CHECK(m.spawnErr() == "Bad exit code 1");
 }
 
-TEST_CASE("exitcodes decide what is expected; signal deaths never are") {
+TEST_CASE("exitcodes decide what is expected - signal deaths never are") {
   FakeClock clock;
   auto c = config();
   c.exitcodes = {0, 2};

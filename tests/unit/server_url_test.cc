@@ -28,7 +28,7 @@ TEST_CASE("other schemes fail with Supervisor's text") {
   CHECK(parseServerUrl("foo://x").error().message == "Unknown protocol for serverurl foo://x");
 }
 
-TEST_CASE("-s values must look like URLs, as Supervisor's datatypes.url checks") {
+TEST_CASE("option -s values must look like URLs, as Supervisor's datatypes.url checks") {
   CHECK(checkUrlSyntax("unix:///tmp/s").ok());
   CHECK(checkUrlSyntax("foo://x").ok());
   CHECK(checkUrlSyntax("foo").error().message == "value 'foo' is not a URL");

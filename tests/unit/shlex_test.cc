@@ -11,7 +11,7 @@ TEST_CASE("shlex split honours quotes and backslashes the POSIX way", "[shlex]")
   CHECK(*r == Strings{"/bin/sh", "-c", "echo \"hi\" \\$x", "a bc", "", "x y"});
 }
 
-TEST_CASE("shlex split keeps # and ; as ordinary characters", "[shlex]") {
+TEST_CASE("shlex split keeps # and  - as ordinary characters", "[shlex]") {
   auto r = sup::shlexSplit("a #b ;c\nd");
   REQUIRE(r.ok());
   CHECK(*r == Strings{"a", "#b", ";c", "d"});

@@ -128,7 +128,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("autostart programs start in ascending priority; autostart=false ones do not") {
+TEST_CASE("autostart programs start in ascending priority - autostart=false ones do not") {
   auto manual = group("manual", 1);
   manual.processes[0].autostart = false;
   Fixture f({group("late", 300), manual, group("early", 5), group("mid", 100)});
@@ -226,7 +226,7 @@ TEST_CASE("startProcess with wait reports SPAWN_ERROR when the process exits too
   CHECK(f.state("a", "a") == ProcessState::Backoff);
 }
 
-TEST_CASE("stopProcess with wait answers once stopped; NOT_RUNNING when already stopped") {
+TEST_CASE("stopProcess with wait answers once stopped - NOT_RUNNING when already stopped") {
   Fixture f({group("a", 1)});
   f.sup->startup();
   std::optional<OpResult> result;
