@@ -204,7 +204,9 @@ TEST_CASE("startProcess with wait answers once RUNNING while other clients are s
     CHECK(resultOf(other.call("supervisor.getState", json::array(), 500ms))["statename"] ==
           "RUNNING");
   }
-  CHECK(stateOf(other, "slow") == 10);  // STARTING
+  // Requests on two connections have no order between them, so wait to see
+  // STARTING rather than assume the start was handled first.
+  CHECK(waitState(other, "slow", 10));  // STARTING
   auto reply = waiter.waitReply(id, 5s);
   auto waited = std::chrono::steady_clock::now() - t0;
   CHECK(resultOf(reply) == true);
