@@ -78,17 +78,13 @@ struct Pending {
 }  // namespace
 
 IniDocument::Section* IniDocument::findSection(std::string_view name) {
-  for (auto& s : sections_) {
-    if (s.name == name) return &s;
-  }
-  return nullptr;
+  auto it = section_index_.find(name);
+  return it == section_index_.end() ? nullptr : &sections_[it->second];
 }
 
 const IniDocument::Section* IniDocument::findSection(std::string_view name) const {
-  for (const auto& s : sections_) {
-    if (s.name == name) return &s;
-  }
-  return nullptr;
+  auto it = section_index_.find(name);
+  return it == section_index_.end() ? nullptr : &sections_[it->second];
 }
 
 Status IniDocument::readString(std::string_view text, const std::string& source) {
@@ -132,7 +128,10 @@ Status IniDocument::readString(std::string_view text, const std::string& source)
         saw_defaults_ = true;
       } else {
         cur_is_default = false;
-        if (!findSection(header)) sections_.push_back({header, {}});
+        if (!findSection(header)) {
+          section_index_.emplace(header, sections_.size());
+          sections_.push_back({header, {}});
+        }
       }
       cursect = header;
       optname.reset();

@@ -64,6 +64,9 @@ class IniDocument {
   const Section* findSection(std::string_view name) const;
 
   std::vector<Section> sections_;
+  /// Section name -> position in sections_. Every value line looks its
+  /// section up, so a linear scan made a 1,000-program config quadratic.
+  std::map<std::string, std::size_t, std::less<>> section_index_;
   Section defaults_{"DEFAULT", {}};
   bool saw_defaults_ = false;
   std::map<std::string, std::string> section_to_file_;
