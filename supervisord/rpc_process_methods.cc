@@ -3,6 +3,8 @@
 // Supervisor's rpcinterface.py; the waiting itself is event-driven (the core
 // calls back when the process got there), never polled.
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "supervisord/rpc_methods.h"
 #include "supervisord/rpc_support.h"
@@ -50,29 +52,39 @@ json signalAll(Supervisor& sup, const std::vector<ProcessId>& ids, const json& s
   return out;
 }
 
-void startProcess(const RpcContext& ctx, const json& params, RpcReply reply) {
-  if (!rpc::arity(params, 1, 2, reply)) return;
+/// The (name, wait=true) arguments shared by the start/stop methods; on a
+/// bad argument the fault is already sent and nullopt comes back.
+struct NameAndWait {
+  std::string name;
+  bool wait;
+};
+std::optional<NameAndWait> nameAndWait(const json& params, RpcReply& reply) {
+  if (!rpc::arity(params, 1, 2, reply)) return std::nullopt;
   auto name = rpc::stringParam(params, 0, reply);
-  if (!name) return;
+  if (!name) return std::nullopt;
   auto wait = rpc::boolParam(params, 1, true, reply);
-  if (!wait) return;
-  auto target = rpc::findTarget(ctx.supervisor(), *name, reply);
+  if (!wait) return std::nullopt;
+  return NameAndWait{*name, *wait};
+}
+
+void startProcess(const RpcContext& ctx, const json& params, RpcReply reply) {
+  auto args = nameAndWait(params, reply);
+  if (!args) return;
+  auto target = rpc::findTarget(ctx.supervisor(), args->name, reply);
   if (!target) return;
-  ctx.logAction("startProcess " + *name);
-  if (!target->process) return startGroup(ctx, target->group, *wait, reply);
-  ctx.supervisor().startProcess(*target->process, *wait,
+  ctx.logAction("startProcess " + args->name);
+  if (!target->process) return startGroup(ctx, target->group, args->wait, reply);
+  ctx.supervisor().startProcess(*target->process, args->wait,
                                 [reply](const OpResult& r) { rpc::replyOp(reply, r); });
 }
 
 void startProcessGroup(const RpcContext& ctx, const json& params, RpcReply reply) {
-  if (!rpc::arity(params, 1, 2, reply)) return;
-  auto name = rpc::stringParam(params, 0, reply);
-  if (!name) return;
-  auto wait = rpc::boolParam(params, 1, true, reply);
-  if (!wait) return;
-  if (ctx.supervisor().groupConfig(*name) == nullptr) return reply.fault(Fault::kBadName, *name);
-  ctx.logAction("startProcessGroup " + *name);
-  startGroup(ctx, *name, *wait, reply);
+  auto args = nameAndWait(params, reply);
+  if (!args) return;
+  if (ctx.supervisor().groupConfig(args->name) == nullptr)
+    return reply.fault(Fault::kBadName, args->name);
+  ctx.logAction("startProcessGroup " + args->name);
+  startGroup(ctx, args->name, args->wait, reply);
 }
 
 void startAllProcesses(const RpcContext& ctx, const json& params, RpcReply reply) {
@@ -85,28 +97,23 @@ void startAllProcesses(const RpcContext& ctx, const json& params, RpcReply reply
 }
 
 void stopProcess(const RpcContext& ctx, const json& params, RpcReply reply) {
-  if (!rpc::arity(params, 1, 2, reply)) return;
-  auto name = rpc::stringParam(params, 0, reply);
-  if (!name) return;
-  auto wait = rpc::boolParam(params, 1, true, reply);
-  if (!wait) return;
-  auto target = rpc::findTarget(ctx.supervisor(), *name, reply);
+  auto args = nameAndWait(params, reply);
+  if (!args) return;
+  auto target = rpc::findTarget(ctx.supervisor(), args->name, reply);
   if (!target) return;
-  ctx.logAction("stopProcess " + *name);
-  if (!target->process) return stopGroup(ctx, target->group, *wait, reply);
-  ctx.supervisor().stopProcess(*target->process, *wait,
+  ctx.logAction("stopProcess " + args->name);
+  if (!target->process) return stopGroup(ctx, target->group, args->wait, reply);
+  ctx.supervisor().stopProcess(*target->process, args->wait,
                                [reply](const OpResult& r) { rpc::replyOp(reply, r); });
 }
 
 void stopProcessGroup(const RpcContext& ctx, const json& params, RpcReply reply) {
-  if (!rpc::arity(params, 1, 2, reply)) return;
-  auto name = rpc::stringParam(params, 0, reply);
-  if (!name) return;
-  auto wait = rpc::boolParam(params, 1, true, reply);
-  if (!wait) return;
-  if (ctx.supervisor().groupConfig(*name) == nullptr) return reply.fault(Fault::kBadName, *name);
-  ctx.logAction("stopProcessGroup " + *name);
-  stopGroup(ctx, *name, *wait, reply);
+  auto args = nameAndWait(params, reply);
+  if (!args) return;
+  if (ctx.supervisor().groupConfig(args->name) == nullptr)
+    return reply.fault(Fault::kBadName, args->name);
+  ctx.logAction("stopProcessGroup " + args->name);
+  stopGroup(ctx, args->name, args->wait, reply);
 }
 
 void stopAllProcesses(const RpcContext& ctx, const json& params, RpcReply reply) {
@@ -241,9 +248,10 @@ void registerProcessMethods(RpcRegistry& r) {
          "Get info about a process named name\n\n"
          "@param string name The name of the process (or 'group:name')\n"
          "@return struct result     A structure containing data about the process"});
-  r.add(std::string(m::kGetAllProcessInfo), getAllProcessInfo,
-        {{"array"},
-         "Get info about all processes\n\n@return array result  An array of process status results"});
+  r.add(
+      std::string(m::kGetAllProcessInfo), getAllProcessInfo,
+      {{"array"},
+       "Get info about all processes\n\n@return array result  An array of process status results"});
   r.add(std::string(m::kSendProcessStdin), sendProcessStdin,
         {{"boolean", "string", "string"},
          "Send a string of chars to the stdin of the process name.\n\n"
