@@ -149,6 +149,9 @@ TEST_CASE("shutdown answers, then every supervisor call faults SHUTDOWN_STATE un
   REQUIRE(d.start());
   RpcClient c(d.path("sv.sock"));
   REQUIRE(waitFor([&] { return stateOf(c, "stubborn") == 20; }));
+  // RUNNING comes at spawn (startsecs=0); the child ignores SIGTERM only once
+  // it says so, and a TERM before that would let the daemon exit at once.
+  REQUIRE(waitFor([&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
   CHECK(resultOf(c.call("supervisor.shutdown")) == true);
   CHECK(errorMessage(c.call("supervisor.getState")) == "SHUTDOWN_STATE");
   CHECK(errorCode(c.call("supervisor.startProcess", {"stubborn"})) == 6);

@@ -196,6 +196,7 @@ TEST_CASE("startProcess with wait answers once RUNNING while other clients are s
   RpcClient waiter(d.path("sv.sock"));
   RpcClient other(d.path("sv.sock"));
   REQUIRE(waitState(other, "stubborn", kRunning));
+  REQUIRE(waitFor([&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
 
   auto t0 = std::chrono::steady_clock::now();
   int id = waiter.send("supervisor.startProcess", {"slow"});
