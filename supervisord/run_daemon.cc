@@ -13,6 +13,7 @@
 #include "supervisord/daemon.h"
 #include "supervisord/event_loop.h"
 #include "supervisord/main_log.h"
+#include "supervisord/orphan_guard.h"
 #include "supervisord/output_capture.h"
 #include "supervisord/signals.h"
 #include "supervisord/spawner.h"
@@ -34,7 +35,10 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
   SignalSource signals;
   MainLog log;
   PidFile pidfile;
-  std::unique_ptr<Spawner> spawner = makePosixSpawner();
+  // Records each child next to the pidfile, so that the next start after a
+  // SIGKILL stops the orphans before spawning (orphan_guard.h).
+  OrphanGuard orphans;
+  std::unique_ptr<Spawner> spawner = orphans.wrap(makePosixSpawner());
   bool first = true;
   while (true) {
     auto loaded = load();
@@ -77,8 +81,10 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
     if (!sd.nocleanup) {
       cleanupAutoChildLogs(CaptureSettings{sd.childlogdir, sd.identifier, sd.strip_ansi}, log);
     }
+    if (first) orphans.stopLeftovers(sd.pidfile, log);
 
     Supervisor supervisor(loop, log, *spawner, config);
+    orphans.track(supervisor);
     // The control server and friends: before daemonizing, so that their
     // errors reach the terminal with exit 2.
     std::shared_ptr<void> service;
