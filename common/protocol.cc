@@ -1,9 +1,12 @@
 #include "common/protocol.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <limits>
+#include <type_traits>
 
 namespace sup::proto {
 
@@ -258,6 +261,103 @@ bool isStoppedState(int code) {
          s == ProcessState::kUnknown;
 }
 
+// ---- typed field reads for from_json --------------------------------------
+// A missing key gives the default. A present value must have the field's type
+// and fit its range, else json::type_error / json::out_of_range is thrown
+// (callers catch json::exception): a hostile or buggy server's 1e300, "7" or
+// true for an int never reaches a silent or undefined conversion.
+namespace {
+
+std::string fieldText(const char* key) {
+  return std::string("field \"") + key + "\": ";
+}
+
+const json* member(const json& j, const char* key) {
+  if (!j.is_object()) {
+    throw json::type_error::create(302, std::string("expected an object, got ") + j.type_name(),
+                                   &j);
+  }
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+template <class Int>
+Int integerValue(const json& v, const char* key) {
+  static_assert(std::is_signed_v<Int>, "fields are signed");
+  constexpr Int lo = std::numeric_limits<Int>::min();
+  constexpr Int hi = std::numeric_limits<Int>::max();
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u <= static_cast<std::uint64_t>(hi)) return static_cast<Int>(u);
+  } else if (v.is_number_integer()) {
+    const auto s = v.get<std::int64_t>();
+    if (s >= lo && s <= hi) return static_cast<Int>(s);
+  } else if (v.is_number_float()) {
+    // lo is -2^(bits-1), exact as a double; -lo is one past hi.
+    const double d = v.get<double>();
+    if (std::isfinite(d) && d == std::trunc(d) && d >= static_cast<double>(lo) &&
+        d < -static_cast<double>(lo)) {
+      return static_cast<Int>(d);
+    }
+  } else {
+    throw json::type_error::create(
+        302, fieldText(key) + "expected an integer, got " + std::string(v.type_name()), &v);
+  }
+  throw json::out_of_range::create(
+      406, fieldText(key) + v.dump() + " is not an integer in [" + std::to_string(lo) + ", " +
+               std::to_string(hi) + "]",
+      &v);
+}
+
+int field(const json& j, const char* key, int def) {
+  const json* v = member(j, key);
+  return v ? integerValue<int>(*v, key) : def;
+}
+
+std::int64_t field(const json& j, const char* key, std::int64_t def) {
+  const json* v = member(j, key);
+  return v ? integerValue<std::int64_t>(*v, key) : def;
+}
+
+bool field(const json& j, const char* key, bool def) {
+  const json* v = member(j, key);
+  if (!v) return def;
+  if (!v->is_boolean()) {
+    throw json::type_error::create(
+        302, fieldText(key) + "expected a boolean, got " + std::string(v->type_name()), v);
+  }
+  return v->get<bool>();
+}
+
+std::string field(const json& j, const char* key, const std::string& def) {
+  const json* v = member(j, key);
+  if (!v) return def;
+  if (!v->is_string()) {
+    throw json::type_error::create(
+        302, fieldText(key) + "expected a string, got " + std::string(v->type_name()), v);
+  }
+  return v->get<std::string>();
+}
+
+std::string field(const json& j, const char* key, const char* def) {
+  return field(j, key, std::string(def));
+}
+
+std::vector<int> field(const json& j, const char* key, const std::vector<int>& def) {
+  const json* v = member(j, key);
+  if (!v) return def;
+  if (!v->is_array()) {
+    throw json::type_error::create(
+        302, fieldText(key) + "expected an array, got " + std::string(v->type_name()), v);
+  }
+  std::vector<int> out;
+  out.reserve(v->size());
+  for (const json& item : *v) out.push_back(integerValue<int>(item, key));
+  return out;
+}
+
+}  // namespace
+
 void to_json(json& j, const ProcessInfo& i) {
   j = json{{"name", i.name},
            {"group", i.group},
@@ -276,20 +376,20 @@ void to_json(json& j, const ProcessInfo& i) {
 }
 
 void from_json(const json& j, ProcessInfo& i) {
-  i.name = j.value("name", "");
-  i.group = j.value("group", "");
-  i.start = j.value("start", std::int64_t{0});
-  i.stop = j.value("stop", std::int64_t{0});
-  i.now = j.value("now", std::int64_t{0});
-  i.state = j.value("state", 0);
-  i.statename = j.value("statename", std::string(processStateName(i.state)));
-  i.spawnerr = j.value("spawnerr", "");
-  i.exitstatus = j.value("exitstatus", 0);
-  i.logfile = j.value("logfile", "");
-  i.stdout_logfile = j.value("stdout_logfile", "");
-  i.stderr_logfile = j.value("stderr_logfile", "");
-  i.pid = j.value("pid", 0);
-  i.description = j.value("description", "");
+  i.name = field(j, "name", "");
+  i.group = field(j, "group", "");
+  i.start = field(j, "start", std::int64_t{0});
+  i.stop = field(j, "stop", std::int64_t{0});
+  i.now = field(j, "now", std::int64_t{0});
+  i.state = field(j, "state", 0);
+  i.statename = field(j, "statename", std::string(processStateName(i.state)));
+  i.spawnerr = field(j, "spawnerr", "");
+  i.exitstatus = field(j, "exitstatus", 0);
+  i.logfile = field(j, "logfile", "");
+  i.stdout_logfile = field(j, "stdout_logfile", "");
+  i.stderr_logfile = field(j, "stderr_logfile", "");
+  i.pid = field(j, "pid", 0);
+  i.description = field(j, "description", "");
 }
 
 std::string formatUptime(std::int64_t seconds) {
@@ -344,10 +444,10 @@ void to_json(json& j, const CallResult& r) {
 }
 
 void from_json(const json& j, CallResult& r) {
-  r.name = j.value("name", "");
-  r.group = j.value("group", "");
-  r.status = j.value("status", static_cast<int>(Fault::kSuccess));
-  r.description = j.value("description", "");
+  r.name = field(j, "name", "");
+  r.group = field(j, "group", "");
+  r.status = field(j, "status", static_cast<int>(Fault::kSuccess));
+  r.description = field(j, "description", "");
 }
 
 void to_json(json& j, const ConfigInfo& c) {
@@ -384,35 +484,35 @@ void to_json(json& j, const ConfigInfo& c) {
 
 void from_json(const json& j, ConfigInfo& c) {
   ConfigInfo d;
-  c.name = j.value("name", d.name);
-  c.group = j.value("group", d.group);
-  c.inuse = j.value("inuse", d.inuse);
-  c.autostart = j.value("autostart", d.autostart);
-  c.group_prio = j.value("group_prio", d.group_prio);
-  c.process_prio = j.value("process_prio", d.process_prio);
-  c.command = j.value("command", d.command);
-  c.directory = j.value("directory", d.directory);
-  c.uid = j.value("uid", d.uid);
-  c.exitcodes = j.value("exitcodes", d.exitcodes);
-  c.killasgroup = j.value("killasgroup", d.killasgroup);
-  c.redirect_stderr = j.value("redirect_stderr", d.redirect_stderr);
-  c.startretries = j.value("startretries", d.startretries);
-  c.startsecs = j.value("startsecs", d.startsecs);
-  c.stopsignal = j.value("stopsignal", d.stopsignal);
-  c.stopwaitsecs = j.value("stopwaitsecs", d.stopwaitsecs);
-  c.serverurl = j.value("serverurl", d.serverurl);
-  c.stdout_logfile = j.value("stdout_logfile", d.stdout_logfile);
-  c.stdout_logfile_backups = j.value("stdout_logfile_backups", d.stdout_logfile_backups);
-  c.stdout_logfile_maxbytes = j.value("stdout_logfile_maxbytes", d.stdout_logfile_maxbytes);
-  c.stdout_capture_maxbytes = j.value("stdout_capture_maxbytes", d.stdout_capture_maxbytes);
-  c.stdout_events_enabled = j.value("stdout_events_enabled", d.stdout_events_enabled);
-  c.stdout_syslog = j.value("stdout_syslog", d.stdout_syslog);
-  c.stderr_logfile = j.value("stderr_logfile", d.stderr_logfile);
-  c.stderr_logfile_backups = j.value("stderr_logfile_backups", d.stderr_logfile_backups);
-  c.stderr_logfile_maxbytes = j.value("stderr_logfile_maxbytes", d.stderr_logfile_maxbytes);
-  c.stderr_capture_maxbytes = j.value("stderr_capture_maxbytes", d.stderr_capture_maxbytes);
-  c.stderr_events_enabled = j.value("stderr_events_enabled", d.stderr_events_enabled);
-  c.stderr_syslog = j.value("stderr_syslog", d.stderr_syslog);
+  c.name = field(j, "name", d.name);
+  c.group = field(j, "group", d.group);
+  c.inuse = field(j, "inuse", d.inuse);
+  c.autostart = field(j, "autostart", d.autostart);
+  c.group_prio = field(j, "group_prio", d.group_prio);
+  c.process_prio = field(j, "process_prio", d.process_prio);
+  c.command = field(j, "command", d.command);
+  c.directory = field(j, "directory", d.directory);
+  c.uid = field(j, "uid", d.uid);
+  c.exitcodes = field(j, "exitcodes", d.exitcodes);
+  c.killasgroup = field(j, "killasgroup", d.killasgroup);
+  c.redirect_stderr = field(j, "redirect_stderr", d.redirect_stderr);
+  c.startretries = field(j, "startretries", d.startretries);
+  c.startsecs = field(j, "startsecs", d.startsecs);
+  c.stopsignal = field(j, "stopsignal", d.stopsignal);
+  c.stopwaitsecs = field(j, "stopwaitsecs", d.stopwaitsecs);
+  c.serverurl = field(j, "serverurl", d.serverurl);
+  c.stdout_logfile = field(j, "stdout_logfile", d.stdout_logfile);
+  c.stdout_logfile_backups = field(j, "stdout_logfile_backups", d.stdout_logfile_backups);
+  c.stdout_logfile_maxbytes = field(j, "stdout_logfile_maxbytes", d.stdout_logfile_maxbytes);
+  c.stdout_capture_maxbytes = field(j, "stdout_capture_maxbytes", d.stdout_capture_maxbytes);
+  c.stdout_events_enabled = field(j, "stdout_events_enabled", d.stdout_events_enabled);
+  c.stdout_syslog = field(j, "stdout_syslog", d.stdout_syslog);
+  c.stderr_logfile = field(j, "stderr_logfile", d.stderr_logfile);
+  c.stderr_logfile_backups = field(j, "stderr_logfile_backups", d.stderr_logfile_backups);
+  c.stderr_logfile_maxbytes = field(j, "stderr_logfile_maxbytes", d.stderr_logfile_maxbytes);
+  c.stderr_capture_maxbytes = field(j, "stderr_capture_maxbytes", d.stderr_capture_maxbytes);
+  c.stderr_events_enabled = field(j, "stderr_events_enabled", d.stderr_events_enabled);
+  c.stderr_syslog = field(j, "stderr_syslog", d.stderr_syslog);
 }
 
 void to_json(json& j, const LogFileEntry& e) {
@@ -422,13 +522,13 @@ void to_json(json& j, const LogFileEntry& e) {
 }
 
 void from_json(const json& j, LogFileEntry& e) {
-  e.namespec = j.value("namespec", "");
-  e.group = j.value("group", "");
-  e.name = j.value("name", "");
-  e.channel = j.value("channel", "");
-  e.path = j.value("path", "");
-  e.backups = j.value("backups", 0);
-  e.maxbytes = j.value("maxbytes", std::int64_t{0});
+  e.namespec = field(j, "namespec", "");
+  e.group = field(j, "group", "");
+  e.name = field(j, "name", "");
+  e.channel = field(j, "channel", "");
+  e.path = field(j, "path", "");
+  e.backups = field(j, "backups", 0);
+  e.maxbytes = field(j, "maxbytes", std::int64_t{0});
 }
 
 void to_json(json& j, const LogChunk& c) {
@@ -438,11 +538,11 @@ void to_json(json& j, const LogChunk& c) {
 }
 
 void from_json(const json& j, LogChunk& c) {
-  c.name = j.value("name", "");
-  c.channel = j.value("channel", "");
-  c.data = j.value("data", "");
-  c.truncated = j.value("truncated", false);
-  c.eof = j.value("eof", false);
+  c.name = field(j, "name", "");
+  c.channel = field(j, "channel", "");
+  c.data = field(j, "data", "");
+  c.truncated = field(j, "truncated", false);
+  c.eof = field(j, "eof", false);
 }
 
 std::string makeNamespec(std::string_view group, std::string_view name) {

@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
+#include <string>
+#include <vector>
 
 using namespace sup::proto;
 
@@ -166,4 +169,81 @@ TEST_CASE("listMethods covers the XML-RPC API and the streaming calls, sorted") 
   CHECK(std::find(m.begin(), m.end(), method::kTailProcessLogFollow) != m.end());
   CHECK(std::find(m.begin(), m.end(), method::kMulticall) != m.end());
   CHECK(std::find(m.begin(), m.end(), method::kAuth) == m.end());
+}
+
+TEST_CASE("decoding a server's structs rejects numbers out of range instead of converting them") {
+  // A hostile or buggy server: 1e300 into an int was undefined behaviour.
+  json j = json(ProcessInfo{});
+  j["pid"] = 1e300;
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::out_of_range);
+  j["pid"] = -1e300;
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::out_of_range);
+  j["pid"] = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::out_of_range);
+  j["pid"] = 2147483648LL;
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::out_of_range);
+  j["pid"] = 18446744073709551615ULL;
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::out_of_range);
+  j["pid"] = 1.5;
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::out_of_range);
+  j["pid"] = 0;
+  j["start"] = 9.3e18;  // beyond int64
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::out_of_range);
+
+  json c = json(CallResult{});
+  c["status"] = 1e300;
+  CHECK_THROWS_AS(c.get<CallResult>(), json::out_of_range);
+  json e = json(LogFileEntry{});
+  e["maxbytes"] = 1e300;
+  CHECK_THROWS_AS(e.get<LogFileEntry>(), json::out_of_range);
+  json ci = json(ConfigInfo{});
+  ci["exitcodes"] = json::array({0, 1e300});
+  CHECK_THROWS_AS(ci.get<ConfigInfo>(), json::out_of_range);
+}
+
+TEST_CASE("decoding a server's structs rejects values of the wrong type with the field's name") {
+  json j = json(ProcessInfo{});
+  j["pid"] = "42";
+  try {
+    (void)j.get<ProcessInfo>();
+    FAIL("a string pid was accepted");
+  } catch (const json::type_error& e) {
+    CHECK(std::string(e.what()).find("field \"pid\": expected an integer, got string") !=
+          std::string::npos);
+  }
+  j["pid"] = true;  // nlohmann would have read this as 1
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::type_error);
+  j["pid"] = 1;
+  j["name"] = 7;
+  CHECK_THROWS_AS(j.get<ProcessInfo>(), json::type_error);
+  json ci = json(ConfigInfo{});
+  ci["inuse"] = 1;
+  CHECK_THROWS_AS(ci.get<ConfigInfo>(), json::type_error);
+  ci["inuse"] = true;
+  ci["exitcodes"] = 0;
+  CHECK_THROWS_AS(ci.get<ConfigInfo>(), json::type_error);
+  json chunk = json(LogChunk{});
+  chunk["eof"] = "yes";
+  CHECK_THROWS_AS(chunk.get<LogChunk>(), json::type_error);
+  CHECK_THROWS_AS(json::array().get<ProcessInfo>(), json::type_error);
+  CHECK_THROWS_AS(json(3).get<CallResult>(), json::type_error);
+}
+
+TEST_CASE("decoding keeps defaults for missing fields and takes in-range integers of any JSON form") {
+  json j = json::object();
+  auto i = j.get<ProcessInfo>();
+  CHECK(i.pid == 0);
+  CHECK(i.statename == "STOPPED");
+  j["pid"] = 2147483647;
+  j["exitstatus"] = -2147483648LL;
+  j["start"] = 4102444800.0;  // an integral float in range
+  j["now"] = std::numeric_limits<std::int64_t>::min();
+  i = j.get<ProcessInfo>();
+  CHECK(i.pid == 2147483647);
+  CHECK(i.exitstatus == std::numeric_limits<int>::min());
+  CHECK(i.start == 4102444800);
+  CHECK(i.now == std::numeric_limits<std::int64_t>::min());
+  json ci = json::object({{"exitcodes", json::array({0, 2})}});
+  CHECK(ci.get<ConfigInfo>().exitcodes == std::vector<int>{0, 2});
+  CHECK(ci.get<ConfigInfo>().stopsignal == 15);
 }
