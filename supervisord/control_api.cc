@@ -42,6 +42,15 @@ Status ControlApi::open(const Config& config) {
     server_.reset();
     return st;
   }
+  // Supervisor's http.py says this per server: one line per configured
+  // [rpcinterface:x], then a warning when no username guards the socket.
+  for (const auto& rpc : config.rpcinterfaces) {
+    log_.info("RPC interface '" + rpc.name + "' initialized");
+  }
+  if (!unix_server->username) {
+    log_.critical("Server '" + unix_server->section +
+                  "' running without any HTTP authentication checking");
+  }
   return okStatus();
 }
 

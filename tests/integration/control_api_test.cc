@@ -257,3 +257,30 @@ TEST_CASE("signalProcess takes names and numbers and reports BAD_SIGNAL and NOT_
   REQUIRE(killed.size() == 1);
   CHECK(waitFor([&] { return stateOf(c, "g:x") == 100; }));  // EXITED
 }
+
+TEST_CASE("start-up logs each rpcinterface and warns when the socket has no username") {
+  const std::string rpc =
+      "[rpcinterface:supervisor]\n"
+      "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n";
+  DaemonHarness open;
+  open.writeConfig(open.header() + socketSection() + rpc);
+  REQUIRE(open.start());
+  REQUIRE(open.waitForLogLine("supervisord started with pid"));
+  std::string log = open.mainLog();
+  auto rpc_at = log.find("INFO RPC interface 'supervisor' initialized");
+  auto crit_at =
+      log.find("CRIT Server 'unix_http_server' running without any HTTP authentication checking");
+  auto started_at = log.find("supervisord started with pid");
+  REQUIRE(rpc_at != std::string::npos);
+  REQUIRE(crit_at != std::string::npos);
+  CHECK(rpc_at < crit_at);
+  CHECK(crit_at < started_at);
+
+  DaemonHarness guarded;
+  guarded.writeConfig(guarded.header() +
+                      "[unix_http_server]\nfile={dir}/sv.sock\nusername=u\npassword=p\n" + rpc);
+  REQUIRE(guarded.start());
+  REQUIRE(guarded.waitForLogLine("supervisord started with pid"));
+  CHECK(guarded.mainLog().find("RPC interface 'supervisor' initialized") != std::string::npos);
+  CHECK(guarded.mainLog().find("without any HTTP authentication") == std::string::npos);
+}
