@@ -1,4 +1,4 @@
-// fork/exec of a supervised program, the way Supervisor's
+// Starting a supervised program (clone with vfork semantics, then exec) the way Supervisor's
 // Subprocess._spawn_as_child sets the child up: own process group, pipes on
 // 0/1/2, every other fd closed, user, environment, directory, umask, execve.
 // Unlike Supervisor, a failure between fork and exec is reported back to the
@@ -7,6 +7,8 @@
 #include <grp.h>
 #include <linux/close_range.h>
 #include <pwd.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -121,8 +123,9 @@ struct UserIds {
   std::string name;
 };
 
-// Everything the child needs, computed before fork so the child only makes
-// system calls.
+// Everything the child needs, computed before the clone so the child only
+// makes system calls: it runs in the parent's memory (vfork semantics) and
+// must not allocate, take locks, or touch state glibc keeps for the parent.
 struct ChildPlan {
   std::string filename;
   std::vector<std::string> argv_storage;
@@ -130,10 +133,16 @@ struct ChildPlan {
   std::vector<char*> argv;
   std::vector<char*> envp;
   std::optional<UserIds> user;
-  std::string user_label;  // as Supervisor prints it in "couldn't setuid to %s"
+  std::vector<gid_t> groups;  // the user's supplementary groups (initgroups)
   std::optional<std::string> directory;
   std::optional<int> umask;
   long long minfds = 1024;
+  // The exact texts of Supervisor's pre-exec failures, built in the parent.
+  std::string setuid_prefix;  // "couldn't setuid to 1000: "
+  std::string chdir_prefix;   // "couldn't chdir to /x: "
+  std::string exec_prefix;    // "couldn't exec /x: "
+  // Set up by spawn() just before the clone.
+  int in_r = -1, out_w = -1, err_w = -1, errfd = -1;
 };
 
 std::vector<std::string> buildEnvironment(const SpawnRequest& req) {
@@ -156,10 +165,13 @@ std::vector<std::string> buildEnvironment(const SpawnRequest& req) {
   return out;
 }
 
+// ---- the child, between clone and exec ------------------------------------
+// Only raw system calls from here on: no malloc, no stdio, no glibc wrapper
+// that keeps state in (shared) memory, e.g. sigaction's handler table or
+// setuid's all-threads broadcast.
+
 // Write the whole string, ignoring errors: used in the child before _exit.
-void writeAll(int fd, const std::string& s) {
-  const char* p = s.data();
-  size_t left = s.size();
+void writeAll(int fd, const char* p, size_t left) {
   while (left > 0) {
     ssize_t n = ::write(fd, p, left);
     if (n < 0 && errno == EINTR) continue;
@@ -169,58 +181,93 @@ void writeAll(int fd, const std::string& s) {
   }
 }
 
-[[noreturn]] void childFail(int errfd, const std::string& msg) {
-  writeAll(2, "supervisor: " + msg + "\n");
-  writeAll(errfd, msg);
+void writeAll(int fd, const char* s) { writeAll(fd, s, std::strlen(s)); }
+
+// "ENOENT", or the number when glibc has no name for it.
+const char* errnoNameInto(int err, char (&buf)[24]) {
+  if (const char* name = strerrorname_np(err)) return name;
+  char digits[16];
+  int n = 0;
+  unsigned v = static_cast<unsigned>(err < 0 ? -err : err);
+  do digits[n++] = static_cast<char>('0' + v % 10); while ((v /= 10) != 0 && n < 15);
+  int i = 0;
+  if (err < 0) buf[i++] = '-';
+  while (n > 0) buf[i++] = digits[--n];
+  buf[i] = '\0';
+  return buf;
+}
+
+// Supervisor's two stderr lines and the reason on the error pipe, then 127.
+[[noreturn]] void childFail(int errfd, const std::string& prefix, const char* reason) {
+  writeAll(2, "supervisor: ");
+  writeAll(2, prefix.data(), prefix.size());
+  writeAll(2, reason);
+  writeAll(2, "\n");
+  writeAll(errfd, prefix.data(), prefix.size());
+  writeAll(errfd, reason);
   writeAll(2, "supervisor: child process was not spawned\n");
-  ::_exit(127);
+  ::syscall(SYS_exit_group, 127);
+  __builtin_unreachable();
 }
 
 void closeFrom(unsigned first, unsigned last, long long minfds) {
   if (first > last) return;
   if (::syscall(SYS_close_range, first, last, 0) == 0) return;
   long long end = std::min<long long>(minfds, static_cast<long long>(last) + 1);
-  for (long long fd = first; fd < end; ++fd) ::close(static_cast<int>(fd));
+  for (long long fd = first; fd < end; ++fd) ::syscall(SYS_close, static_cast<int>(fd));
 }
 
-[[noreturn]] void runChild(const ChildPlan& plan, int in_r, int out_w, int err_w, int errfd) {
-  ::setpgid(0, 0);  // own process group: Ctrl-C or a HUP to supervisord stays with it
+// The kernel's struct sigaction (not glibc's): for rt_sigaction directly.
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  unsigned long mask;
+};
+
+int runChild(void* arg) {
+  const ChildPlan& plan = *static_cast<const ChildPlan*>(arg);
+  const int errfd = plan.errfd;
+  ::syscall(SYS_setpgid, 0, 0);  // own group: Ctrl-C or a HUP to supervisord stays with it
   // Dispositions and the mask are inherited across exec; supervisord blocks
   // the signals it reads through signalfd, so give the program a clean slate.
+  KernelSigaction dfl{};
+  dfl.handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
+    if (sig != SIGKILL && sig != SIGSTOP)
+      ::syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(unsigned long));
   }
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  unsigned long none = 0;
+  ::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
 
-  ::dup2(in_r, 0);
-  ::dup2(out_w, 1);
-  ::dup2(err_w, 2);
+  ::syscall(SYS_dup2, plan.in_r, 0);
+  ::syscall(SYS_dup2, plan.out_w, 1);
+  ::syscall(SYS_dup2, plan.err_w, 2);
   // Only 0-2 and the error pipe survive; the error pipe closes itself on exec.
   closeFrom(3, static_cast<unsigned>(errfd) - 1, plan.minfds);
   closeFrom(static_cast<unsigned>(errfd) + 1, ~0U, plan.minfds);
 
-  if (plan.user && ::getuid() != plan.user->uid) {
-    if (::getuid() != 0) {
-      childFail(errfd, "couldn't setuid to " + plan.user_label + ": Can't drop privilege as nonroot user");
+  if (plan.user && ::syscall(SYS_getuid) != static_cast<long>(plan.user->uid)) {
+    if (::syscall(SYS_getuid) != 0) {
+      childFail(errfd, plan.setuid_prefix, "Can't drop privilege as nonroot user");
     }
-    if (::initgroups(plan.user->name.c_str(), plan.user->gid) < 0) {
-      childFail(errfd, "couldn't setuid to " + plan.user_label + ": Could not set groups of effective user");
+    if (::syscall(SYS_setgroups, plan.groups.size(), plan.groups.data()) < 0) {
+      childFail(errfd, plan.setuid_prefix, "Could not set groups of effective user");
     }
-    if (::setgid(plan.user->gid) < 0) {
-      childFail(errfd, "couldn't setuid to " + plan.user_label + ": Could not set group id of effective user");
+    if (::syscall(SYS_setgid, plan.user->gid) < 0) {
+      childFail(errfd, plan.setuid_prefix, "Could not set group id of effective user");
     }
-    if (::setuid(plan.user->uid) < 0) {
-      childFail(errfd, "couldn't setuid to " + plan.user_label + ": Could not set user id of effective user");
+    if (::syscall(SYS_setuid, plan.user->uid) < 0) {
+      childFail(errfd, plan.setuid_prefix, "Could not set user id of effective user");
     }
   }
-  if (plan.directory && ::chdir(plan.directory->c_str()) < 0) {
-    childFail(errfd, "couldn't chdir to " + *plan.directory + ": " + errnoName(errno));
+  char namebuf[24];
+  if (plan.directory && ::syscall(SYS_chdir, plan.directory->c_str()) < 0) {
+    childFail(errfd, plan.chdir_prefix, errnoNameInto(errno, namebuf));
   }
-  if (plan.umask) ::umask(static_cast<mode_t>(*plan.umask));
-  ::execve(plan.filename.c_str(), plan.argv.data(), plan.envp.data());
-  childFail(errfd, "couldn't exec " + plan.argv_storage.front() + ": " + errnoName(errno));
+  if (plan.umask) ::syscall(SYS_umask, static_cast<mode_t>(*plan.umask));
+  ::syscall(SYS_execve, plan.filename.c_str(), plan.argv.data(), plan.envp.data());
+  childFail(errfd, plan.exec_prefix, errnoNameInto(errno, namebuf));
 }
 
 class PosixSpawner final : public Spawner {
@@ -245,8 +292,13 @@ class PosixSpawner final : public Spawner {
       auto ids = lookupUser(*c.user);
       if (!ids) return Error{"couldn't setuid to " + *c.user + ": Can't find username " + pyRepr(*c.user)};
       plan.user = ids;
-      plan.user_label = std::to_string(ids->uid);
+      plan.setuid_prefix = "couldn't setuid to " + std::to_string(ids->uid) + ": ";
+      // initgroups() reads the group database (NSS: files, sockets, malloc),
+      // which the child must not do: look the groups up here.
+      if (::getuid() == 0 && ::getuid() != ids->uid) plan.groups = groupsOf(*ids);
     }
+    if (plan.directory) plan.chdir_prefix = "couldn't chdir to " + *plan.directory + ": ";
+    plan.exec_prefix = "couldn't exec " + plan.argv_storage.front() + ": ";
 
     // stdin, stdout, stderr pipes [read, write] and the exec-error pipe.
     int p[4][2] = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
@@ -264,16 +316,22 @@ class PosixSpawner final : public Spawner {
         return Error{"unknown error making dispatchers for " + pyRepr(c.name) + ": " + errnoName(err)};
       }
     }
-    pid_t pid = ::fork();
+    plan.in_r = p[0][0];
+    plan.out_w = p[1][1];
+    plan.err_w = c.redirect_stderr ? p[1][1] : p[2][1];
+    plan.errfd = p[3][1];
+    // vfork semantics: the child borrows our memory instead of a copy of it
+    // (no page tables to copy, no copy-on-write faults in either process)
+    // and we resume once it has exec'd or given up, a fraction of fork()'s
+    // cost. Its own stack keeps our frames intact; an exec failure still
+    // travels through the error pipe, read later by the event loop.
+    char* stack = childStack();
+    pid_t pid = stack ? ::clone(runChild, stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &plan) : -1;
     if (pid < 0) {
-      int err = errno;
+      int err = stack ? errno : ENOMEM;
       closeAll();
       if (err == EAGAIN) return Error{"Too many processes in process table to spawn " + pyRepr(c.name)};
       return Error{"unknown error during fork for " + pyRepr(c.name) + ": " + errnoName(err)};
-    }
-    if (pid == 0) {
-      int err_w = c.redirect_stderr ? p[1][1] : p[2][1];
-      runChild(plan, p[0][0], p[1][1], err_w, p[3][1]);
     }
     // Parent: close the child's ends, keep ours non-blocking.
     ::close(p[0][0]);
@@ -295,7 +353,41 @@ class PosixSpawner final : public Spawner {
 
   int kill(int pid, int signo) override { return ::kill(pid, signo) == 0 ? 0 : errno; }
 
+  ~PosixSpawner() override {
+    if (stack_) ::munmap(stack_, kStackBytes);
+  }
+
  private:
+  static constexpr size_t kStackBytes = 256 * 1024;
+
+  // The child's stack (it grows down from the returned top), mapped once.
+  // Only the few pages the child touches become resident.
+  char* childStack() {
+    if (!stack_) {
+      void* m = ::mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+      if (m == MAP_FAILED) return nullptr;
+      stack_ = static_cast<char*>(m);
+    }
+    return stack_ + kStackBytes;
+  }
+
+  static std::vector<gid_t> groupsOf(const UserIds& ids) {
+    std::vector<gid_t> groups(32);
+    for (int tries = 0; tries < 4; ++tries) {
+      int n = static_cast<int>(groups.size());
+      if (::getgrouplist(ids.name.c_str(), ids.gid, groups.data(), &n) >= 0) {
+        groups.resize(static_cast<size_t>(n));
+        return groups;
+      }
+      groups.resize(static_cast<size_t>(n) > groups.size() ? static_cast<size_t>(n)
+                                                            : groups.size() * 2);
+    }
+    return {ids.gid};
+  }
+
+  char* stack_ = nullptr;
+
   static std::optional<UserIds> lookupUser(const std::string& user) {
     struct passwd* pw = nullptr;
     char* end = nullptr;
