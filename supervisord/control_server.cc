@@ -1,5 +1,6 @@
 #include "supervisord/control_server.h"
 
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/epoll.h>
@@ -431,11 +432,20 @@ Status ControlServer::open() {
   if (::rename(temp.c_str(), path.c_str()) < 0) return fail(errno);
   listen_fd_ = fd;
   bound_ = true;
+  reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   loop_.watch(listen_fd_, EPOLLIN, [this](std::uint32_t) { acceptAll(); });
   return okStatus();
 }
 
 void ControlServer::close() {
+  if (resume_timer_) {
+    loop_.cancel(*resume_timer_);
+    resume_timer_.reset();
+  }
+  if (reserve_fd_ >= 0) {
+    ::close(reserve_fd_);
+    reserve_fd_ = -1;
+  }
   if (listen_fd_ >= 0) {
     loop_.unwatch(listen_fd_);
     ::close(listen_fd_);
@@ -465,10 +475,16 @@ void ControlServer::acceptAll() {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      if (errno == EMFILE || errno == ENFILE) {
+        acceptExhausted(errno);
+      } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
         log("WARN", std::string("control: accept failed: ") + std::strerror(errno));
       }
       return;
+    }
+    if (accept_exhausted_) {
+      accept_exhausted_ = false;
+      log("INFO", "control: accepting connections again");
     }
     struct ucred cred {};
     socklen_t len = sizeof cred;
@@ -503,6 +519,50 @@ void ControlServer::acceptAll() {
       if (auto c = weak.lock()) c->onEvents(events);
     });
   }
+}
+
+void ControlServer::acceptExhausted(int err) {
+  const std::string why = std::strerror(err);
+  if (!accept_exhausted_) {
+    accept_exhausted_ = true;
+    log("CRIT", "control: cannot accept connections: " + why +
+                    "; refusing clients until file descriptors are freed");
+  }
+  // Left in the backlog, a pending client keeps the level-triggered listener
+  // readable and the loop would spin at 100% CPU. Give up the reserve
+  // descriptor to take each pending client, tell it why, and close it.
+  const std::string line = proto::encodeLine(proto::makeError(
+      nullptr, proto::kInternalError, "supervisord cannot accept connections: " + why));
+  bool drained = false;
+  while (reserve_fd_ >= 0) {
+    ::close(reserve_fd_);
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int accept_err = errno;
+    if (fd >= 0) {
+      (void)::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::close(fd);
+    }
+    reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 || accept_err == EINTR || accept_err == ECONNABORTED) continue;
+    drained = accept_err == EAGAIN || accept_err == EWOULDBLOCK;
+    break;
+  }
+  if (drained || listen_fd_ < 0) return;
+  // No reserve (or even it did not help, e.g. ENFILE): stop watching the
+  // listener and look again shortly.
+  loop_.modify(listen_fd_, 0);
+  if (!resume_timer_) {
+    resume_timer_ = loop_.after(std::chrono::milliseconds(200), [this] {
+      resume_timer_.reset();
+      resumeAccepting();
+    });
+  }
+}
+
+void ControlServer::resumeAccepting() {
+  if (listen_fd_ < 0) return;
+  if (reserve_fd_ < 0) reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  loop_.modify(listen_fd_, EPOLLIN);
 }
 
 bool ControlServer::checkPeer(const PeerCredentials& peer) {

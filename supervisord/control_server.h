@@ -136,6 +136,11 @@ class ControlServer {
  private:
   friend class ControlConnection;
   void acceptAll();
+  /// accept() hit EMFILE/ENFILE: refuse the oldest pending client with a
+  /// clear error through the reserve descriptor (or pause the listener when
+  /// there is none), so a level-triggered listening socket cannot spin.
+  void acceptExhausted(int err);
+  void resumeAccepting();
   bool checkPeer(const PeerCredentials& peer);
   void dispatch(ControlConnection& conn, const proto::Request& req);
   void drop(std::uint64_t id);
@@ -147,6 +152,9 @@ class ControlServer {
   LogFn log_;
   int listen_fd_ = -1;
   bool bound_ = false;
+  int reserve_fd_ = -1;            ///< /dev/null, given up to accept one client at EMFILE
+  bool accept_exhausted_ = false;  ///< logged once per episode of EMFILE
+  std::optional<EventLoop::TimerId> resume_timer_;  ///< listener paused until it fires
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, std::shared_ptr<ControlConnection>> connections_;
 };
