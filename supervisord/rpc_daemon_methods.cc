@@ -51,6 +51,12 @@ void shutdown(const RpcContext& ctx, const json& params, RpcReply reply) {
 void restart(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
   ctx.logAction("restart");
+  // Supervisor stops everything and exits 2 when the re-read config is
+  // broken; we refuse the restart instead and keep running as we are.
+  if (ctx.services->load_config) {
+    auto fresh = ctx.services->load_config();
+    if (!fresh) return reply.fault(Fault::kCantReread, fresh.error().message);
+  }
   reply.ok(true);
   ctx.supervisor().restart();
 }

@@ -6,8 +6,10 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "supervisord/control_api.h"
 #include "supervisord/daemon.h"
@@ -40,8 +42,11 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
   OrphanGuard orphans;
   std::unique_ptr<Spawner> spawner = orphans.wrap(makePosixSpawner());
   bool first = true;
+  // A config a HUP has already read and found good: the next run uses it.
+  std::optional<Result<Config>> checked;
   while (true) {
-    auto loaded = load();
+    auto loaded = checked ? std::move(*checked) : load();
+    checked.reset();
     if (!loaded) {
       if (first) return usageError(argv0, loaded.error().message);
       // A bad config on restart: Supervisor exits 2 after stopping everything.
@@ -118,7 +123,22 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       loop.stop();
     });
     loop.watch(signals.fd(), EPOLLIN, [&](uint32_t) {
-      for (int sig : signals.readPending()) supervisor.handleSignal(sig);
+      for (int sig : signals.readPending()) {
+        // Supervisor stops everything and exits 2 when the re-read config is
+        // broken. We read it first and keep running on the old one: the
+        // daemon never dies from a bad reload.
+        if (sig == SIGHUP && supervisor.state() != SupervisorState::Shutdown) {
+          auto fresh = load();
+          if (!fresh) {
+            log.warn("received SIGHUP indicating restart request");
+            log.error("not restarting: " + fresh.error().message +
+                      " (the running configuration is kept)");
+            continue;
+          }
+          checked.emplace(std::move(fresh));
+        }
+        supervisor.handleSignal(sig);
+      }
     });
     supervisor.startup();
     loop.run();
