@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "common/server_url.h"
+#include "supervisorctl/process_info_reader.h"
 
 namespace sup::ctl {
 
@@ -166,12 +167,22 @@ void SocketClient::sendLine(const std::string& line) {
 }
 
 proto::Message SocketClient::readMessage(const StreamHooks* hooks, bool* stopped) {
+  std::optional<std::string> line = readLine(hooks, stopped);
+  if (!line) return {};
+  return parseLine(*line);
+}
+
+proto::Message SocketClient::parseLine(const std::string& line) {
+  auto msg = proto::parseMessage(line);
+  if (!msg) throw ProtocolError("error: <class 'ValueError'>, " + msg.error().message);
+  return std::move(*msg);
+}
+
+std::optional<std::string> SocketClient::readLine(const StreamHooks* hooks, bool* stopped) {
   for (;;) {
     if (auto line = in_.nextLine()) {
       if (line->empty()) continue;
-      auto msg = proto::parseMessage(*line);
-      if (!msg) throw ProtocolError("error: <class 'ValueError'>, " + msg.error().message);
-      return *msg;
+      return line;
     }
     pollfd fds[2] = {{fd_, POLLIN, 0}, {-1, POLLIN, 0}};
     nfds_t n = 1;
@@ -190,11 +201,13 @@ proto::Message SocketClient::readMessage(const StreamHooks* hooks, bool* stopped
     if (n == 2 && (fds[1].revents & (POLLIN | POLLHUP))) {
       if (!hooks->on_extra_fd()) {
         *stopped = true;
-        return {};
+        return std::nullopt;
       }
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      char buf[65536];
+      // Big reads: a getAllProcessInfo reply for 1,000 programs is ~400 KB,
+      // and each append to the line buffer rescans what it holds.
+      static char buf[1 << 20];
       ssize_t got = ::read(fd_, buf, sizeof buf);
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) {
@@ -202,7 +215,7 @@ proto::Message SocketClient::readMessage(const StreamHooks* hooks, bool* stopped
         disconnect();
         if (stopped) {
           *stopped = true;
-          return {};
+          return std::nullopt;
         }
         throw SocketError(err, tcp_);
       }
@@ -214,29 +227,49 @@ proto::Message SocketClient::readMessage(const StreamHooks* hooks, bool* stopped
   }
 }
 
+std::optional<json> SocketClient::acceptReply(proto::Message& msg, const json& id) {
+  if (msg.is_notification) return std::nullopt;
+  if (msg.id != id) {
+    // A reply to a request we no longer wait for (e.g. the server's error
+    // for a connection it refused): surface its error, else skip it.
+    if (msg.error && msg.id.is_null()) {
+      if (msg.error->code == proto::kUnauthorized || msg.error->code == proto::kForbidden) {
+        disconnect();
+        if (msg.error->code == proto::kUnauthorized) throw UnauthorizedError();
+        throw SocketError(EACCES, tcp_);
+      }
+      throw ProtocolError("error: <class 'ValueError'>, " + msg.error->message);
+    }
+    return std::nullopt;
+  }
+  if (msg.error) {
+    if (msg.error->code == proto::kUnauthorized) throw UnauthorizedError();
+    if (msg.error->code == proto::kForbidden) throw SocketError(EACCES, tcp_);
+    throw FaultError(msg.error->code, msg.error->message);
+  }
+  return std::move(msg.result);
+}
+
 json SocketClient::awaitReply(const json& id) {
   for (;;) {
     proto::Message msg = readMessage(nullptr, nullptr);
-    if (msg.is_notification) continue;
-    if (msg.id != id) {
-      // A reply to a request we no longer wait for (e.g. the server's error
-      // for a connection it refused): surface its error, else skip it.
-      if (msg.error && msg.id.is_null()) {
-        if (msg.error->code == proto::kUnauthorized || msg.error->code == proto::kForbidden) {
-          disconnect();
-          if (msg.error->code == proto::kUnauthorized) throw UnauthorizedError();
-          throw SocketError(EACCES, tcp_);
-        }
-        throw ProtocolError("error: <class 'ValueError'>, " + msg.error->message);
-      }
-      continue;
-    }
-    if (msg.error) {
-      if (msg.error->code == proto::kUnauthorized) throw UnauthorizedError();
-      if (msg.error->code == proto::kForbidden) throw SocketError(EACCES, tcp_);
-      throw FaultError(msg.error->code, msg.error->message);
-    }
-    return msg.result;
+    if (auto result = acceptReply(msg, id)) return std::move(*result);
+  }
+}
+
+std::vector<proto::ProcessInfo> SocketClient::getAllProcessInfo() {
+  ensureConnected();
+  long id = next_id_++;
+  sendLine(proto::encodeLine(proto::makeRequest(id, proto::method::kGetAllProcessInfo)));
+  const json json_id = id;
+  for (;;) {
+    std::optional<std::string> line = readLine(nullptr, nullptr);
+    std::vector<proto::ProcessInfo> infos;
+    if (decodeProcessInfoReply(*line, id, infos)) return infos;
+    // Anything unusual takes the general path, with its exact errors.
+    proto::Message msg = parseLine(*line);
+    if (auto result = acceptReply(msg, json_id))
+      return result->get<std::vector<proto::ProcessInfo>>();
   }
 }
 

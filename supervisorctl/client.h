@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/line_framing.h"
 #include "common/protocol.h"
@@ -75,6 +76,12 @@ class RpcClient {
   /// hooks.on_reply.
   virtual json sendDuringStream(std::string_view method, json params) = 0;  ///< returns the id
 
+  /// supervisor.getAllProcessInfo, decoded. A client may decode the reply
+  /// faster than call() + from_json; the result and errors are the same.
+  virtual std::vector<proto::ProcessInfo> getAllProcessInfo() {
+    return call(proto::method::kGetAllProcessInfo).get<std::vector<proto::ProcessInfo>>();
+  }
+
   virtual void setCredentials(std::optional<std::string> username,
                               std::optional<std::string> password) = 0;
   virtual void setServerUrl(const std::string& url) = 0;
@@ -89,6 +96,7 @@ class SocketClient : public RpcClient {
   json call(std::string_view method, json params = json::array()) override;
   json stream(std::string_view method, json params, const StreamHooks& hooks) override;
   json sendDuringStream(std::string_view method, json params) override;
+  std::vector<proto::ProcessInfo> getAllProcessInfo() override;
   void setCredentials(std::optional<std::string> username,
                       std::optional<std::string> password) override;
   void setServerUrl(const std::string& url) override;
@@ -105,7 +113,13 @@ class SocketClient : public RpcClient {
   void ensureConnected();
   void disconnect();
   void sendLine(const std::string& line);
+  /// The next non-empty line; nullopt when a hook or EOF stopped a stream.
+  std::optional<std::string> readLine(const StreamHooks* hooks, bool* stopped);
+  proto::Message parseLine(const std::string& line);
   proto::Message readMessage(const StreamHooks* hooks, bool* stopped);
+  /// The result when `msg` is the reply to `id`; nullopt to keep reading;
+  /// throws for a fault or an error reply.
+  std::optional<json> acceptReply(proto::Message& msg, const json& id);
   json awaitReply(const json& id);
 
   std::string url_;

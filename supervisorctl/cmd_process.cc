@@ -35,11 +35,11 @@ void Controller::doStatus(const std::string& arg) {
   }
   std::vector<std::string> names = splitWords(arg);
   bool json_out = takeJsonFlag(names);
-  std::vector<proto::ProcessInfo> all = allProcessInfo();
+  std::vector<proto::ProcessInfo> all = rpc_.getAllProcessInfo();
   std::vector<proto::ProcessInfo> matching;
   json errors = json::array();
   if (names.empty() || std::find(names.begin(), names.end(), "all") != names.end()) {
-    matching = all;
+    matching = std::move(all);
   } else {
     for (const auto& name : names) {
       auto [group, process] = proto::splitNamespec(name);
