@@ -79,8 +79,8 @@ TEST_CASE("fault: a program that ignores SIGTERM is SIGKILLed after stopwaitsecs
   CHECK_FALSE(processAlive(pid));
 }
 
-TEST_CASE("fault: stop kills the children that stayed in the group with killasgroup or stopasgroup; "
-          "a child that left the group survives, as in Supervisor") {
+TEST_CASE("fault: stop kills the children that stayed in the group with killasgroup or stopasgroup, "
+          "while a child that left the group survives, as in Supervisor") {
   DaemonHarness d;
   // Each leader ignores SIGTERM, so every stop ends in SIGKILL after 1 s.
   auto program = [](const std::string& name, const std::string& extra, const std::string& how) {
