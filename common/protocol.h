@@ -80,6 +80,15 @@ inline constexpr std::string_view kTailMainLogFollow = "supervisor.tailMainLogFo
 /// Which files hold which program's output. params [] -> list of LogFileEntry
 /// (current path per process stream plus the main log, with backups count).
 inline constexpr std::string_view kGetLogFiles = "supervisor.getLogFiles";
+/// Rotate logs now (supervisorctl logrotate), shaped like clearProcessLogs,
+/// clearAllProcessLogs and clearLog: params [namespec] -> true (faults
+/// BAD_NAME, FAILED); params [] -> list of CallResult; params [] -> true
+/// (NO_FILE when the main log is syslog, FAILED). A file that ends mid-line
+/// rotates right after that line ends; an empty file, a pipe or a device is
+/// left as it is.
+inline constexpr std::string_view kRotateProcessLogs = "supervisor.rotateProcessLogs";
+inline constexpr std::string_view kRotateAllProcessLogs = "supervisor.rotateAllProcessLogs";
+inline constexpr std::string_view kRotateLog = "supervisor.rotateLog";
 
 inline constexpr std::string_view kListMethods = "system.listMethods";
 inline constexpr std::string_view kMethodHelp = "system.methodHelp";

@@ -1,7 +1,7 @@
 // tail, maintail, fg (supervisorctl.py's texts and exit codes; following uses
 // the streaming supervisor.tail*Follow calls instead of HTTP /logtail), and
 // the log search commands find/grep (supervisorctl/log_*.h) fed by
-// supervisor.getLogFiles.
+// supervisor.getLogFiles, and logrotate (ours) through supervisor.rotate*.
 #include <unistd.h>
 
 #include <cctype>
@@ -53,6 +53,22 @@ std::string lower(std::string s) {
 }
 
 constexpr int kFollowBacklog = 1024;  // what Supervisor's tail_f_producer shows first
+
+// One line of logrotate, in the style of clear's.
+std::string rotateLine(const std::string& name, int status) {
+  switch (static_cast<Fault>(status)) {
+    case Fault::kSuccess:
+      return name + ": rotated";
+    case Fault::kBadName:
+      return name + ": ERROR (no such process)";
+    case Fault::kNoFile:
+      return name + ": ERROR (no log file)";
+    case Fault::kFailed:
+      return name + ": ERROR (failed)";
+    default:
+      return name + ": ERROR (fault " + std::to_string(status) + ")";
+  }
+}
 
 }  // namespace
 
@@ -340,6 +356,61 @@ void Controller::doLogSearch(const std::string& cmd, const std::string& arg) {
   if (!sets) return fail(sets.error().message);
   out_.flush();
   exitstatus_ = runFind(*opts, *sets, out_, std::cerr);
+}
+
+// logrotate name|group:*|all|supervisord ...: one line per process, as
+// clear prints them; "supervisord" is the main log, as in find/grep.
+void Controller::doLogrotate(const std::string& arg) {
+  if (!upcheck()) return;
+  std::vector<std::string> names = splitWords(arg);
+  if (names.empty()) {
+    output("Error: logrotate requires a process name");
+    exitstatus_ = exitcode::kGeneric;
+    printHelp("logrotate");
+    return;
+  }
+  auto report = [this](const std::string& name, int status) {
+    output(rotateLine(name, status));
+    exitFromFault(status);
+  };
+  auto rotateOne = [&](const std::string& name) {
+    try {
+      rpc(proto::method::kRotateProcessLogs, {name});
+      report(name, static_cast<int>(Fault::kSuccess));
+    } catch (const FaultError& e) {
+      report(name, e.code);
+    }
+  };
+  std::optional<std::vector<proto::ProcessInfo>> infos;
+  for (const auto& name : names) {
+    if (name == "all") {
+      for (const auto& j : rpc(proto::method::kRotateAllProcessLogs)) {
+        auto r = j.get<proto::CallResult>();
+        report(proto::makeNamespec(r.group, r.name), r.status);
+      }
+    } else if (name == "supervisord") {
+      try {
+        rpc(proto::method::kRotateLog);
+        report(name, static_cast<int>(Fault::kSuccess));
+      } catch (const FaultError& e) {
+        report(name, e.code);
+      }
+    } else if (auto [group, process] = proto::splitNamespec(name); !process) {
+      if (!infos) infos = allProcessInfo();
+      bool any = false;
+      for (const auto& i : *infos) {
+        if (i.group != group) continue;
+        any = true;
+        rotateOne(proto::makeNamespec(i.group, i.name));
+      }
+      if (!any) {
+        output(group + ": ERROR (no such group)");
+        exitstatus_ = exitcode::kGeneric;
+      }
+    } else {
+      rotateOne(name);
+    }
+  }
 }
 
 }  // namespace sup::ctl

@@ -21,7 +21,7 @@ _supervisorctl() {
   local cur prev
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="add avail clear exit fg find grep help maintail open pid quit reload remove
+  local commands="add avail clear exit fg find grep help logrotate maintail open pid quit reload remove
     reread restart shutdown signal start status stop tail update version"
   local opts="-c --configuration -h --help -i --interactive -s --serverurl -u --username
     -p --password -r --history-file --json"
@@ -83,6 +83,9 @@ _supervisorctl() {
       fi ;;
     start|stop|restart|clear|fg|find|grep)
       COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur")) ;;
+    logrotate)
+      COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}") supervisord" \
+        -- "$cur")) ;;
   esac
   # group:* and group:name are one word for us, not split at ':'.
   __ltrim_colon_completions "$cur" 2>/dev/null || true

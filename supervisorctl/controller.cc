@@ -54,6 +54,7 @@ const std::vector<std::string>& Controller::vocabulary() {
     for (const auto& c : documentedCommands()) v.push_back(c);
     v.push_back("find");
     v.push_back("grep");
+    v.push_back("logrotate");
     return v;
   }();
   return vocab;
@@ -134,6 +135,10 @@ void Controller::dispatch(const std::string& cmd, const std::string& arg, const 
   }
   if (cmd == "find" || cmd == "grep") {
     doLogSearch(cmd, arg);
+    return;
+  }
+  if (cmd == "logrotate") {
+    doLogrotate(arg);
     return;
   }
   output("*** Unknown syntax: " + line);
@@ -258,7 +263,7 @@ std::vector<std::string> Controller::completions(const std::string& line, const 
       return matches;
     }
     static const std::vector<std::string> kProcActions = {
-        "clear", "fg", "pid", "restart", "signal", "start", "status", "stop", "tail"};
+        "clear", "fg", "pid", "restart", "signal", "start", "status", "stop", "tail", "logrotate"};
     if (std::find(kProcActions.begin(), kProcActions.end(), action) == kProcActions.end()) {
       return matches;
     }

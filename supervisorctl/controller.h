@@ -75,6 +75,7 @@ class Controller {
   void doVersion(const std::string& arg);
   void doOpen(const std::string& arg);
   void doLogSearch(const std::string& cmd, const std::string& arg);
+  void doLogrotate(const std::string& arg);
   void tailFollow(std::string_view method, json params);
   void printHelp(const std::string& topic);
 

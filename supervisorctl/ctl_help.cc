@@ -78,6 +78,12 @@ std::vector<std::string> helpLines(const std::string& topic) {
       // Ours, beyond Supervisor (not listed in the table so "help" stays identical).
       {"find", {"find [options] [<name>...]\tList the log files of processes (see find --help)"}},
       {"grep", {"grep [options] PATTERN [<name>...]\tSearch process logs (see grep --help)"}},
+      {"logrotate",
+       {"logrotate <name>\t\tRotate a process' log files now.",
+        "logrotate <gname>:*\t\tRotate the log files of every process in a group",
+        "logrotate <name> <name>\tRotate multiple process' log files",
+        "logrotate all\t\t\tRotate all process' log files",
+        "logrotate supervisord\t\tRotate supervisord's main log file"}},
   };
   auto it = kHelp.find(topic);
   if (it == kHelp.end()) return {};

@@ -19,7 +19,15 @@ void LogFollowers::unsubscribe(std::uint64_t id) {
   followers_.erase(id);
 }
 
-void LogFollowers::deliver(const std::string& path, std::string_view data, bool truncated) {
+void LogFollowers::ended(const std::string& path) {
+  deliver(path, {}, false, true);
+  for (auto it = followers_.begin(); it != followers_.end();) {
+    it = it->second.path == path ? followers_.erase(it) : std::next(it);
+  }
+}
+
+void LogFollowers::deliver(const std::string& path, std::string_view data, bool truncated,
+                           bool eof) {
   if (followers_.empty()) return;
   // A sink may unsubscribe itself or others (a connection closing on
   // overflow): collect the ids first and look each up again before calling.
@@ -30,7 +38,7 @@ void LogFollowers::deliver(const std::string& path, std::string_view data, bool 
     auto it = followers_.find(id);
     if (it == followers_.end()) continue;
     Sink sink = it->second.sink;  // the call may erase the entry
-    sink(data, truncated);
+    sink(data, truncated, eof);
   }
 }
 

@@ -15,8 +15,10 @@ namespace sup {
 class LogFollowers {
  public:
   /// data: bytes just appended; truncated: the file was replaced or emptied
-  /// (rotation, clear, reopen) and what follows starts a new file.
-  using Sink = std::function<void(std::string_view data, bool truncated)>;
+  /// (rotation, clear, reopen) and what follows starts a new file; eof: no
+  /// one writes the file any more (its process group was removed, or the
+  /// daemon is stopping), the last call for this follower.
+  using Sink = std::function<void(std::string_view data, bool truncated, bool eof)>;
 
   static LogFollowers& instance();
 
@@ -25,15 +27,19 @@ class LogFollowers {
   /// Cheap check for the write path: anyone following anything?
   bool any() const { return !followers_.empty(); }
 
-  void published(const std::string& path, std::string_view data) { deliver(path, data, false); }
-  void truncated(const std::string& path) { deliver(path, {}, true); }
+  void published(const std::string& path, std::string_view data) {
+    deliver(path, data, false, false);
+  }
+  void truncated(const std::string& path) { deliver(path, {}, true, false); }
+  /// The last writer of `path` is gone: tell its followers and drop them.
+  void ended(const std::string& path);
 
  private:
   struct Follower {
     std::string path;
     Sink sink;
   };
-  void deliver(const std::string& path, std::string_view data, bool truncated);
+  void deliver(const std::string& path, std::string_view data, bool truncated, bool eof);
 
   std::map<std::uint64_t, Follower> followers_;
   std::uint64_t next_id_ = 1;

@@ -13,6 +13,7 @@
 #include <regex>
 #include <vector>
 
+#include "supervisord/log_followers.h"
 #include "supervisord/main_log.h"
 
 namespace sup {
@@ -75,6 +76,19 @@ OutputCapture::~OutputCapture() {
 }
 
 void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg) {
+  if (cfg.syslog) {
+    std::string what = "'" + name_ + "' " + s.channel + " syslog " + settings_.syslog_path;
+    s.syslog = std::make_unique<SyslogSink>(
+        settings_.syslog_path, [this, what](const std::string& error, unsigned long long dropped) {
+          if (!error.empty()) {
+            log_.error(what + " cannot take lines: " + error + "; dropping them until it can");
+          } else {
+            log_.info(what + " takes lines again; " + std::to_string(dropped) +
+                      " lines were dropped");
+          }
+        });
+  }
+  if (cfg.capture_maxbytes > 0) s.capture = std::make_unique<CaptureMode>(cfg.capture_maxbytes);
   if (cfg.logfile.kind == LogFileSpec::Kind::None) return;
   if (cfg.logfile.kind == LogFileSpec::Kind::Auto) {
     std::string tmpl = settings_.childlogdir + "/" + name_ + "-" + s.channel + "---" +
@@ -123,7 +137,35 @@ void OutputCapture::onReadable(Stream& s) {
   }
 }
 
+bool OutputCapture::mayBypass(const Stream& s) const {
+  return s.file && !s.no_splice && s.pending.empty() && !settings_.strip_ansi && !s.syslog &&
+         !s.capture &&
+         !LogFollowers::instance().any() && !log_.enabled(LogLevel::Debug);
+}
+
 bool OutputCapture::readOnce(Stream& s) {
+  // The pipe holds at most 1 MiB; a bigger buffer would only sit idle.
+  static constexpr size_t kChunk = 1 << 20;
+  if (mayBypass(s)) {
+    // Pipe -> page cache in the kernel: half the copies and syscalls of
+    // read()+write(). Rotation points and anything that must see the bytes
+    // take the read() path below.
+    auto r = s.file->spliceFrom(s.fd, kChunk);
+    switch (r.status) {
+      case RotatingFile::Spliced::Moved:
+        return r.bytes == r.asked;  // less: the pipe is empty now
+      case RotatingFile::Spliced::Empty:
+        return false;
+      case RotatingFile::Spliced::Eof:
+        closeStream(s);
+        return false;
+      case RotatingFile::Spliced::Failed:
+        if (errno == EINVAL) s.no_splice = true;
+        break;  // read() it, and let store() deal with a full disk
+      case RotatingFile::Spliced::NotNow:
+        break;
+    }
+  }
   static char buf[128 * 1024];
   ssize_t n = ::read(s.fd, buf, sizeof buf);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
@@ -132,16 +174,44 @@ bool OutputCapture::readOnce(Stream& s) {
     return false;
   }
   std::string_view data(buf, static_cast<size_t>(n));
+  if (s.capture) {
+    s.capture->feed(
+        data, [this, &s](std::string_view d) { logOutput(s, d); },
+        [this, &s](std::string_view) {
+          // No event listeners yet: Supervisor's debug line is all that shows.
+          log_.debug("'" + name_ + "' " + s.channel + " emitted a comm event");
+        });
+  } else {
+    logOutput(s, data);
+  }
+  return true;
+}
+
+void OutputCapture::logOutput(Stream& s, std::string_view data) {
   std::string stripped;
   if (settings_.strip_ansi) {
     stripped = stripAnsi(data);
     data = stripped;
   }
   if (s.file) store(s, data);
+  if (s.syslog) {
+    s.syslog_lines.feed(data, [this, &s](std::string_view line) { s.syslog->send(name_, line); });
+  }
   if (log_.enabled(LogLevel::Debug)) {
     log_.debug("'" + name_ + "' " + s.channel + " output:\n" + std::string(data));
   }
-  return true;
+}
+
+void OutputCapture::finishOutput(Stream& s) {
+  if (s.capture) {
+    s.capture->finish([this, &s](std::string_view d) { logOutput(s, d); },
+                      [this, &s](std::string_view) {
+                        log_.debug("'" + name_ + "' " + s.channel + " emitted a comm event");
+                      });
+  }
+  if (s.syslog) {
+    s.syslog_lines.flush([this, &s](std::string_view line) { s.syslog->send(name_, line); });
+  }
 }
 
 void OutputCapture::store(Stream& s, std::string_view data) {
@@ -165,7 +235,11 @@ void OutputCapture::store(Stream& s, std::string_view data) {
 void OutputCapture::keep(Stream& s, std::string_view data) {
   s.pending.append(data);
   if (s.pending.size() > kMaxPending) {
+    // Drop the oldest bytes, through the end of a line, so what is kept
+    // starts with a whole line.
     size_t excess = s.pending.size() - kMaxPending;
+    size_t nl = s.pending.find('\n', excess - 1);
+    if (nl != std::string::npos) excess = nl + 1;
     s.pending.erase(0, excess);
     s.dropped += excess;
   }
@@ -210,6 +284,7 @@ void OutputCapture::closeStream(Stream& s) {
   loop_.unwatch(s.fd);
   ::close(s.fd);
   s.fd = -1;
+  finishOutput(s);
 }
 
 void OutputCapture::reopen() {

@@ -8,8 +8,10 @@
 #include <string_view>
 
 #include "common/config_model.h"
+#include "supervisord/capture_mode.h"
 #include "supervisord/event_loop.h"
 #include "supervisord/rotating_file.h"
+#include "supervisord/syslog_sink.h"
 
 namespace sup {
 
@@ -20,6 +22,8 @@ struct CaptureSettings {
   std::string childlogdir = "/tmp";
   std::string identifier = "supervisor";
   bool strip_ansi = false;
+  /// Where stdout_syslog / stderr_syslog lines go (a datagram socket).
+  std::string syslog_path = "/dev/log";
 };
 
 /// Remove AUTO child logs left by an earlier run (Supervisor's
@@ -71,14 +75,27 @@ class OutputCapture {
     unsigned long long dropped = 0;
     EventLoop::TimerId retry_timer = 0;
     int retry_ms = 0;
+    // splice(2) failed with EINVAL (the file system cannot take it): read.
+    bool no_splice = false;
+    // *_syslog=true: each line also goes to syslog.
+    std::unique_ptr<SyslogSink> syslog;
+    SyslogLines syslog_lines;
+    // *_capture_maxbytes > 0: Supervisor's capture mode.
+    std::unique_ptr<CaptureMode> capture;
   };
   static constexpr size_t kMaxPending = 4 << 20;
+  /// Bytes for the normal log: strip_ansi, the file, syslog, debug echo.
+  void logOutput(Stream& s, std::string_view data);
+  /// The end of a run's output: held capture bytes and a partial syslog line.
+  void finishOutput(Stream& s);
   void store(Stream& s, std::string_view data);
   void keep(Stream& s, std::string_view data);
   void retryPending(Stream& s);
   void setupStream(Stream& s, const StreamLogConfig& cfg);
   void onReadable(Stream& s);
-  bool readOnce(Stream& s);  // false at EOF or error (fd closed)
+  bool readOnce(Stream& s);  // false when the pipe is empty, at EOF or error
+  /// No one needs to see this stream's bytes: they may go pipe -> file.
+  bool mayBypass(const Stream& s) const;
   void closeStream(Stream& s);
   void flushStdin();
 

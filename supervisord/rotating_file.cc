@@ -9,14 +9,23 @@
 #include <cstring>
 
 #include "supervisord/log_followers.h"
+#include "supervisord/open_log_files.h"
 
 namespace sup {
 
 RotatingFile::RotatingFile(std::string path, long long maxbytes, int backups)
-    : path_(std::move(path)), maxbytes_(maxbytes), backups_(backups) {}
+    : path_(std::move(path)), maxbytes_(maxbytes), backups_(backups) {
+  OpenLogFiles::instance().add(this);
+}
 
 RotatingFile::~RotatingFile() {
+  OpenLogFiles& files = OpenLogFiles::instance();
+  files.remove(this);
   if (fd_ >= 0) ::close(fd_);
+  // Its process (group) was removed, or the daemon is stopping: a tail -f
+  // of this file ends, unless another stream still writes the same file.
+  LogFollowers& followers = LogFollowers::instance();
+  if (followers.any() && files.at(path_).empty()) followers.ended(path_);
 }
 
 bool RotatingFile::open(std::string* error) {
@@ -37,17 +46,62 @@ bool RotatingFile::open(std::string* error) {
     seekable_ = S_ISREG(st.st_mode) && !device_name;
     size_ = seekable_ ? st.st_size : 0;
   }
-  at_line_start_ = true;
-  if (size_ > 0) {
-    // Appending to an earlier run's file: does it end mid-line?
-    int rfd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    char last = '\n';
-    if (rfd >= 0) {
-      if (::pread(rfd, &last, 1, size_ - 1) == 1) at_line_start_ = last == '\n';
-      ::close(rfd);
-    }
-  }
+  rotate_due_ = false;
+  append_ = true;
+  // Appending to an earlier run's file: does it end mid-line?
+  tail_known_ = false;
+  atLineStart();
   return true;
+}
+
+bool RotatingFile::atLineStart() {
+  if (tail_known_) return at_line_start_;
+  tail_known_ = true;
+  at_line_start_ = true;
+  if (size_ <= 0) return true;
+  int rfd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  char last = '\n';
+  if (rfd >= 0) {
+    if (::pread(rfd, &last, 1, size_ - 1) == 1) at_line_start_ = last == '\n';
+    ::close(rfd);
+  }
+  return at_line_start_;
+}
+
+bool RotatingFile::setAppend(bool on) {
+  if (append_ == on) return true;
+  int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0) return false;
+  flags = on ? flags | O_APPEND : flags & ~O_APPEND;
+  if (::fcntl(fd_, F_SETFL, flags) < 0) return false;
+  append_ = on;
+  return true;
+}
+
+RotatingFile::Spliced RotatingFile::spliceFrom(int pipe_fd, size_t max) {
+  // Below this much room before maxbytes, write() takes over and rotates.
+  constexpr long long kMinRoom = 64 * 1024;
+  if (fd_ < 0 || !seekable_ || rotate_due_) return {Spliced::NotNow};
+  // Append at the file's real end, as O_APPEND would: a second writer or an
+  // external truncation (logrotate copytruncate) may have moved it.
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && st.st_size != size_) {
+    size_ = st.st_size;
+    tail_known_ = false;
+  }
+  if (maxbytes_ > 0) {
+    long long room = maxbytes_ - size_ - 1;
+    if (room < kMinRoom) return {Spliced::NotNow};
+    if (static_cast<long long>(max) > room) max = static_cast<size_t>(room);
+  }
+  if (!setAppend(false)) return {Spliced::Failed};
+  loff_t off = size_;
+  ssize_t n = ::splice(pipe_fd, nullptr, fd_, &off, max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  if (n < 0) return {errno == EAGAIN ? Spliced::Empty : Spliced::Failed};
+  if (n == 0) return {Spliced::Eof};
+  size_ += n;
+  tail_known_ = false;
+  return {Spliced::Moved, static_cast<size_t>(n), max};
 }
 
 void RotatingFile::publish(std::string_view data) {
@@ -92,6 +146,18 @@ bool RotatingFile::writeAll(std::string_view data, size_t* written) {
 bool RotatingFile::write(std::string_view data, size_t* written) {
   if (written) *written = 0;
   if (fd_ < 0 && !open()) return false;
+  if (!append_ && !setAppend(true)) return false;
+  if (!tail_known_) atLineStart();
+  if (rotate_due_ && seekable_ && (maxbytes_ <= 0 || size_ < maxbytes_)) {
+    // A rotation was asked for mid-line: this file takes the end of that
+    // line, the new file what follows. (Past maxbytes the rules below apply.)
+    size_t nl = data.find('\n');
+    size_t cut = nl == std::string_view::npos ? data.size() : nl + 1;
+    if (!writeAll(data.substr(0, cut), written)) return false;
+    data.remove_prefix(cut);
+    if (nl == std::string_view::npos) return true;
+    if (!rotate() && !data.empty()) return false;
+  }
   if (!seekable_ || maxbytes_ <= 0) return writeAll(data, written);
   while (!data.empty()) {
     long long room = maxbytes_ - size_;
@@ -120,8 +186,9 @@ bool RotatingFile::write(std::string_view data, size_t* written) {
   return true;
 }
 
-void RotatingFile::rotate() {
-  if (!seekable_) return;
+bool RotatingFile::rotate() {
+  if (!seekable_) return true;
+  rotate_due_ = false;
   if (backups_ > 0) {
     for (int i = backups_ - 1; i >= 1; --i) {
       std::string from = path_ + "." + std::to_string(i);
@@ -129,16 +196,27 @@ void RotatingFile::rotate() {
       if (::access(from.c_str(), F_OK) == 0) ::rename(from.c_str(), to.c_str());
     }
     ::rename(path_.c_str(), (path_ + ".1").c_str());
-    open();
+    bool ok = open();
     replaced();
-  } else if (fd_ >= 0) {
-    // No backups: keep the name, drop the content.
-    if (::ftruncate(fd_, 0) == 0) {
-      size_ = 0;
-      at_line_start_ = true;
-      replaced();
-    }
+    return ok;
   }
+  if (fd_ < 0) return false;
+  // No backups: keep the name, drop the content.
+  if (::ftruncate(fd_, 0) != 0) return false;
+  size_ = 0;
+  at_line_start_ = true;
+  replaced();
+  return true;
+}
+
+bool RotatingFile::rotateSoon() {
+  if (fd_ < 0 && !open()) return false;
+  if (!seekable_ || size_ == 0) return true;
+  if (!atLineStart()) {
+    rotate_due_ = true;
+    return true;
+  }
+  return rotate();
 }
 
 bool RotatingFile::reopen() {

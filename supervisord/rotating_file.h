@@ -6,6 +6,8 @@
 // main log and by every child log.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -15,6 +17,7 @@ namespace sup {
 class RotatingFile {
  public:
   /// maxbytes 0 = never rotate; backups 0 = truncate instead of renaming.
+  /// Every RotatingFile is listed in OpenLogFiles by its path while it lives.
   RotatingFile(std::string path, long long maxbytes, int backups);
   ~RotatingFile();
   RotatingFile(const RotatingFile&) = delete;
@@ -32,8 +35,33 @@ class RotatingFile {
   bool reopen();
   /// Remove the file and reopen it empty; backups are kept (Supervisor's clear).
   bool clear();
-  /// Rename the chain and start an empty file now.
-  void rotate();
+  /// Rename the chain and start an empty file now. False if the new file
+  /// could not be opened (output then waits for the next write to retry).
+  bool rotate();
+  /// Rotate on request (supervisorctl logrotate) without tearing a line: at
+  /// once if the file ends with a newline, else right after the next newline
+  /// written. An empty file, a pipe or a device is left as it is. False if
+  /// an immediate rotation failed.
+  bool rotateSoon();
+  /// A requested rotation waits for the end of a line.
+  bool rotationDue() const { return rotate_due_; }
+
+  /// What spliceFrom() did.
+  struct Spliced {
+    enum Status { Moved, Empty, Eof, NotNow, Failed } status;
+    size_t bytes = 0;
+    size_t asked = 0;  ///< bytes == asked: the pipe may hold more
+  };
+  /// Move up to `max` bytes from the pipe `pipe_fd` into the file with
+  /// splice(2), without copying them through user space, and never so many
+  /// that the file reaches maxbytes: that rotation needs write(), which sees
+  /// the bytes and cuts at a newline. NotNow: too little room before
+  /// maxbytes, a rotation is due, or the file is not a regular file; use
+  /// write(). Empty: nothing in the pipe. Eof: the pipe's writers are gone.
+  /// Failed: errno says why (EINVAL: this file system cannot splice;
+  /// ENOSPC...); nothing was lost, the bytes are still in the pipe.
+  /// Followers are not told: callers splice only when no one follows.
+  Spliced spliceFrom(int pipe_fd, size_t max);
 
   const std::string& path() const { return path_; }
   /// Bytes in the current file as far as this writer knows.
@@ -50,7 +78,17 @@ class RotatingFile {
   bool seekable_ = true;
   /// The file ends with '\n' (or is empty): rotating now tears no line.
   bool at_line_start_ = true;
+  /// rotateSoon() was called mid-line: rotate after the next newline.
+  bool rotate_due_ = false;
+  /// at_line_start_ holds; false after a splice (read back when needed).
+  bool tail_known_ = true;
+  /// fd_ has O_APPEND (splice(2) refuses it; write() wants it so an external
+  /// `logrotate copytruncate` or a second writer never leaves a hole).
+  bool append_ = true;
 
+  /// Does the file end with '\n' (or is it empty)?
+  bool atLineStart();
+  bool setAppend(bool on);
   bool writeAll(std::string_view data, size_t* written);
   /// Tell the followers of this path (tail -f) about new bytes / a new file.
   void publish(std::string_view data);

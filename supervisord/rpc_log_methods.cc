@@ -1,6 +1,8 @@
 // supervisor.* methods on log files: the main log (readLog, clearLog) and
 // the processes' stdout/stderr logs (read, tail, clear), with Supervisor's
-// offset/length rules. The streaming follow calls live with the log code.
+// offset/length rules, and ours to rotate them now (supervisorctl logrotate).
+// The streaming follow calls live with the log code.
+#include "supervisord/open_log_files.h"
 #include "supervisord/rpc_methods.h"
 #include "supervisord/rpc_support.h"
 #include "supervisord/supervisor.h"
@@ -111,6 +113,60 @@ void clearAllProcessLogs(const RpcContext& ctx, const json& params, RpcReply rep
   reply.ok(rpc::toWire(results));
 }
 
+// Rotate a process's stdout and stderr logs now (through the files open at
+// the paths it reports).
+OpResult rotateLogsOf(const Supervisor& sup, const ProcessId& id) {
+  OpResult r;
+  r.name = id.name;
+  r.group = id.group;
+  std::string namespec = proto::makeNamespec(id.group, id.name);
+  auto info = sup.processInfo(id);
+  if (!info) {
+    r.status = sup::Fault::BadName;
+    r.description = std::string(faultName(r.status)) + ": " + namespec;
+    return r;
+  }
+  bool ok = OpenLogFiles::instance().rotate(info->stdout_logfile);
+  ok = OpenLogFiles::instance().rotate(info->stderr_logfile) && ok;
+  if (!ok) {
+    r.status = sup::Fault::Failed;
+    r.description = std::string(faultName(r.status)) + ": " + namespec;
+  }
+  return r;
+}
+
+void rotateProcessLogs(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 1, 1, reply)) return;
+  auto name = rpc::stringParam(params, 0, reply);
+  if (!name) return;
+  auto target = rpc::findTarget(ctx.supervisor(), *name, reply);
+  if (!target) return;
+  if (!target->process) return reply.fault(Fault::kBadName, *name);
+  ctx.logAction("rotateProcessLogs " + *name);
+  rpc::replyOp(reply, rotateLogsOf(ctx.supervisor(), *target->process));
+}
+
+void rotateAllProcessLogs(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 0, 0, reply)) return;
+  ctx.logAction("rotateAllProcessLogs");
+  std::vector<OpResult> results;
+  for (const auto& id : rpc::allByPriority(ctx.supervisor())) {
+    results.push_back(rotateLogsOf(ctx.supervisor(), id));
+  }
+  reply.ok(rpc::toWire(results));
+}
+
+void rotateLog(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 0, 0, reply)) return;
+  std::string path = ctx.supervisor().mainLogPath();
+  if (path.empty() || OpenLogFiles::instance().at(path).empty()) {
+    return reply.fault(Fault::kNoFile);
+  }
+  ctx.logAction("rotateLog");
+  if (!OpenLogFiles::instance().rotate(path)) return reply.fault(Fault::kFailed);
+  reply.ok(true);
+}
+
 const char* const kReadHelp =
     "Read length bytes from name's %s log starting at offset\n\n"
     "@param string name        the name of the process (or 'group:name')\n"
@@ -174,6 +230,22 @@ void registerLogMethods(RpcRegistry& r) {
         {{"array"},
          "Clear all process log files\n\n"
          "@return array result   An array of process status info structs"});
+
+  r.add(std::string(m::kRotateProcessLogs), rotateProcessLogs,
+        {{"boolean", "string"},
+         "Rotate the stdout and stderr logs of the named process now: name -> name.1,\n"
+         "name.1 -> name.2 ... up to its backups, and start an empty file. A file that\n"
+         "ends mid-line rotates as soon as that line ends; an empty file, a pipe or a\n"
+         "device is left as it is.\n\n"
+         "@param string name   The name of the process (or 'group:name')\n"
+         "@return boolean result      Always True unless error"});
+  r.add(std::string(m::kRotateAllProcessLogs), rotateAllProcessLogs,
+        {{"array"},
+         "Rotate all process log files now\n\n"
+         "@return array result   An array of process status info structs"});
+  r.add(std::string(m::kRotateLog), rotateLog,
+        {{"boolean"},
+         "Rotate the main log now.\n\n@return boolean result always returns True unless error"});
 }
 
 }  // namespace sup

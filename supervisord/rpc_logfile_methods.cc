@@ -98,11 +98,13 @@ void startFollowing(const RpcContext& ctx, const RpcReply& reply, const std::str
   conn->notify(proto::method::kLogNotification, first);
   std::weak_ptr<ControlConnection> weak = conn;
   auto id = LogFollowers::instance().subscribe(
-      path, [weak, name, channel](std::string_view data, bool truncated) {
+      path, [weak, name, channel](std::string_view data, bool truncated, bool eof) {
         auto c = weak.lock();
         if (!c || c->closed()) return;
         c->notify(proto::method::kLogNotification,
-                  proto::LogChunk{name, channel, std::string(data), truncated, false});
+                  proto::LogChunk{name, channel, std::string(data), truncated, eof});
+        // The stream is over: end the connection once the client has it all.
+        if (eof) c->closeAfterFlush();
       });
   conn->onClose([id] { LogFollowers::instance().unsubscribe(id); });
 }

@@ -62,3 +62,50 @@ TEST_CASE("a full disk costs one error line, blocks no child, and loses no buffe
   CHECK(bad == 0);
   CHECK(expected - 1 == 150000);
 }
+
+TEST_CASE("a disk that stays full drops the oldest output past 4 MiB, says how much, then resumes") {
+  DaemonHarness d;
+  // 600000 lines of 12 bytes: 7.2 MB, more than the 4 MiB the daemon keeps.
+  d.writeConfig(d.header() +
+                "[program:app]\ncommand=seq -f \"fill %%06g\" 1 600000\n"
+                "startsecs=0\nautorestart=false\n"
+                "stdout_logfile={dir}/small/app.log\nstdout_logfile_maxbytes=0\n");
+  TinyTmpfs fs(d.path("small"));
+  if (!fs.mounted) {
+    WARN("skipped: mounting a tmpfs is not permitted here (needs root)");
+    return;
+  }
+  REQUIRE(d.start());
+  REQUIRE(d.waitForLogLine("exited: app \\(exit status 0", 30s));
+  CHECK(d.countLogLines("'app' stdout log .* cannot be written: No space left on device") == 1);
+  REQUIRE(fs.grow());
+  std::smatch m;
+  REQUIRE(d.waitForLogLine("'app' stdout log .* writable again; ([0-9]+) bytes of output were dropped",
+                           10s, 0, &m));
+  long long dropped = std::stoll(m[1]);
+  std::string text = readFile(d.path("small/app.log"));
+  // Every byte is either in the file or counted as dropped.
+  CHECK(static_cast<long long>(text.size()) + dropped == 600000LL * 12);
+  CHECK(dropped > 2'000'000);
+  // The file holds the first lines, then (after the drop) the newest, in
+  // order, ending with the last line the program wrote.
+  CHECK(text.rfind("fill 000001\n", 0) == 0);
+  CHECK(text.size() > 12);
+  CHECK(text.substr(text.size() - 12) == "fill 600000\n");
+  std::istringstream in(text);
+  std::string line;
+  int previous = 0;
+  int out_of_order = 0;
+  int malformed = 0;
+  while (std::getline(in, line)) {
+    if (line.size() != 11 || line.rfind("fill ", 0) != 0) {
+      ++malformed;  // at most the seam where the disk filled mid-line
+      continue;
+    }
+    int n = std::stoi(line.substr(5));
+    if (n <= previous) ++out_of_order;
+    previous = n;
+  }
+  CHECK(out_of_order == 0);
+  CHECK(malformed <= 1);
+}

@@ -1,6 +1,7 @@
 // supervisorctl tail -f against a private supervisord: the daemon streams
 // the backlog and then each chunk as it writes it (no polling), across a
-// rotation (==> File truncated <==) without losing a line.
+// rotation (==> File truncated <==) without losing a line, and ends with
+// an eof notification when the followed process's group is removed.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -62,6 +63,14 @@ class Streaming {
     return true;
   }
   const std::string& out() const { return out_; }
+  /// Wait for the command to exit by itself; its exit status, or -1 if it
+  /// is still running at the deadline.
+  int waitExit(std::chrono::milliseconds timeout) {
+    int status = 0;
+    if (!waitFor([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, timeout)) return -1;
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
 
  private:
   pid_t pid_ = -1;
@@ -130,4 +139,36 @@ TEST_CASE("supervisorctl maintail -f streams main log lines as the daemon writes
   CHECK(tail.readUntil(
       [](const std::string& out) { return out.find("spawned: 'idle'") != std::string::npos; },
       10s));
+}
+
+TEST_CASE("supervisorctl tail -f exits 0 when the followed process's group is removed") {
+  DaemonHarness d;
+  d.writeConfig(d.header() +
+                "[unix_http_server]\nfile={dir}/sv.sock\n"
+                "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n"
+                "[program:talk]\ncommand={helpers}/chatty 0 20\nstartsecs=0\n"
+                "stdout_logfile={dir}/talk.log\n"
+                "[program:other]\ncommand={helpers}/chatty 0 20\nstartsecs=0\n"
+                "stdout_logfile={dir}/other.log\n");
+  REQUIRE(d.start());
+  std::string ctl = DaemonHarness::supervisorctlBin() + " -c " + d.configPath();
+  Streaming tail(ctl + " tail -f talk");
+  Streaming other(ctl + " tail -f other");
+  REQUIRE(tail.readUntil(
+      [](const std::string& out) { return out.find("line 2\n") != std::string::npos; }, 10s));
+  REQUIRE(other.readUntil(
+      [](const std::string& out) { return out.find("line 2\n") != std::string::npos; }, 10s));
+  REQUIRE(run(ctl + " stop talk </dev/null").exit == 0);
+  auto removed = run(ctl + " remove talk </dev/null");
+  CHECK(removed.out == "talk: removed process group\n");
+  // The stream ends: supervisorctl sees the eof, prints nothing more and exits 0.
+  tail.readUntil([](const std::string&) { return false; }, 10s);  // returns at EOF
+  CHECK(tail.waitExit(10s) == 0);
+  std::string text = tail.out();
+  CHECK(text.rfind("==> Press Ctrl-C to exit <==\n", 0) == 0);
+  CHECK(text.back() == '\n');
+  // Following another process is not affected.
+  size_t seen = other.out().size();
+  CHECK(other.readUntil([&](const std::string& out) { return out.size() > seen + 20; }, 10s));
+  CHECK(other.waitExit(100ms) == -1);
 }

@@ -1,10 +1,14 @@
-// Child log helpers: ANSI stripping and AUTO log cleanup at startup.
+// Child log helpers: ANSI stripping, AUTO log cleanup at startup, and
+// capture mode keeping captured bytes out of the log file.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
+#include "common/config_model.h"
+#include "supervisord/event_loop.h"
 #include "supervisord/main_log.h"
 #include "supervisord/output_capture.h"
 
@@ -35,5 +39,33 @@ TEST_CASE("AUTO child logs of this identifier are cleaned up, others are kept") 
   CHECK(fs::exists(dir / "web-stdout---other-abc123.log"));
   CHECK(fs::exists(dir / "notes.txt"));
   CHECK(fs::exists(dir / "web.log"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("with capture_maxbytes the bytes between the capture tokens stay out of the log file") {
+  std::string tmpl = (fs::temp_directory_path() / "capture-XXXXXX").string();
+  fs::path dir = ::mkdtemp(tmpl.data());
+  {
+    EventLoop loop;
+    MainLog log;
+    ProcessConfig config;
+    config.name = "talker";
+    config.stdout_log.logfile.kind = LogFileSpec::Kind::Path;
+    config.stdout_log.logfile.path = (dir / "talker.log").string();
+    config.stdout_log.capture_maxbytes = 1000;
+    config.redirect_stderr = true;
+    OutputCapture capture(loop, log, config, CaptureSettings{});
+    int fds[2];
+    REQUIRE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
+    capture.attach(-1, fds[0], -1);
+    std::string text = "before the capture\n<!--XSUPERVISOR:BEGIN-->secret payload\n"
+                       "<!--XSUPERVISOR:END-->after the capture\nok\n";
+    REQUIRE(::write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    ::close(fds[1]);
+    capture.drainAndDetach();
+    std::ifstream in(dir / "talker.log");
+    std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(got == "before the capture\nafter the capture\nok\n");
+  }
   fs::remove_all(dir);
 }

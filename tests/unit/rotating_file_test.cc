@@ -200,3 +200,64 @@ TEST_CASE("concatenating backups oldest first and the current file gives every b
   joined += slurp(f);
   CHECK(joined == all);
 }
+
+TEST_CASE("a rotation asked for at the end of a line happens at once") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 0, 3);  // maxbytes 0: only asked-for rotations
+  REQUIRE(rf.open());
+  rf.write("one\n");
+  CHECK(rf.rotateSoon());
+  CHECK_FALSE(rf.rotationDue());
+  CHECK(slurp(dir.path / "app.log.1") == "one\n");
+  CHECK(slurp(f) == "");
+  rf.write("two\n");
+  CHECK(slurp(f) == "two\n");
+}
+
+TEST_CASE("a rotation asked for mid-line waits for the end of that line") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 1000, 3);
+  REQUIRE(rf.open());
+  rf.write("one\ntw");
+  CHECK(rf.rotateSoon());
+  CHECK(rf.rotationDue());
+  CHECK_FALSE(fs::exists(dir.path / "app.log.1"));
+  rf.write("o and");
+  CHECK(rf.rotationDue());
+  rf.write(" more\nthree\nfo");
+  CHECK_FALSE(rf.rotationDue());
+  CHECK(slurp(dir.path / "app.log.1") == "one\ntwo and more\n");
+  CHECK(slurp(f) == "three\nfo");
+}
+
+TEST_CASE("a rotation asked for on an empty file or a pipe changes nothing") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 1000, 3);
+  REQUIRE(rf.open());
+  CHECK(rf.rotateSoon());
+  CHECK_FALSE(fs::exists(dir.path / "app.log.1"));
+  auto fifo = dir.path / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(reader >= 0);
+  RotatingFile pipe(fifo.string(), 1000, 3);
+  REQUIRE(pipe.open());
+  pipe.write("x\n");
+  CHECK(pipe.rotateSoon());
+  CHECK_FALSE(fs::exists(dir.path / "fifo.1"));
+  ::close(reader);
+}
+
+TEST_CASE("a rotation asked for with backups=0 empties the file in place") {
+  TempDir dir;
+  auto f = dir.path / "app.log";
+  RotatingFile rf(f.string(), 1000, 0);
+  REQUIRE(rf.open());
+  rf.write("gone\n");
+  CHECK(rf.rotateSoon());
+  CHECK(slurp(f) == "");
+  CHECK_FALSE(fs::exists(dir.path / "app.log.1"));
+}

@@ -1,0 +1,41 @@
+#include "supervisord/open_log_files.h"
+
+#include <algorithm>
+
+#include "supervisord/rotating_file.h"
+
+namespace sup {
+
+OpenLogFiles& OpenLogFiles::instance() {
+  static OpenLogFiles files;
+  return files;
+}
+
+void OpenLogFiles::add(RotatingFile* file) { files_.push_back(file); }
+
+void OpenLogFiles::remove(RotatingFile* file) {
+  files_.erase(std::remove(files_.begin(), files_.end(), file), files_.end());
+}
+
+std::vector<RotatingFile*> OpenLogFiles::at(const std::string& path) const {
+  std::vector<RotatingFile*> out;
+  for (RotatingFile* f : files_)
+    if (f->path() == path) out.push_back(f);
+  return out;
+}
+
+bool OpenLogFiles::rotate(const std::string& path) {
+  if (path.empty()) return true;
+  std::vector<RotatingFile*> same = at(path);
+  if (same.empty()) return true;
+  bool ok = same.front()->rotateSoon();
+  // A second writer of the same name would go on writing into the renamed
+  // file; point it at the new one. (A deferred rotation leaves them alone:
+  // the same-name case with a line in progress is not worth a second state.)
+  if (!same.front()->rotationDue()) {
+    for (size_t i = 1; i < same.size(); ++i) ok = same[i]->reopen() && ok;
+  }
+  return ok;
+}
+
+}  // namespace sup
