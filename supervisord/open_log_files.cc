@@ -11,7 +11,9 @@ OpenLogFiles& OpenLogFiles::instance() {
   return files;
 }
 
-void OpenLogFiles::add(RotatingFile* file) { files_.push_back(file); }
+void OpenLogFiles::add(RotatingFile* file) {
+  files_.push_back(file);
+}
 
 void OpenLogFiles::remove(RotatingFile* file) {
   files_.erase(std::remove(files_.begin(), files_.end(), file), files_.end());

@@ -139,8 +139,7 @@ void OutputCapture::onReadable(Stream& s) {
 
 bool OutputCapture::mayBypass(const Stream& s) const {
   return s.file && !s.no_splice && s.pending.empty() && !settings_.strip_ansi && !s.syslog &&
-         !s.capture &&
-         !LogFollowers::instance().any() && !log_.enabled(LogLevel::Debug);
+         !s.capture && !LogFollowers::instance().any() && !log_.enabled(LogLevel::Debug);
 }
 
 bool OutputCapture::readOnce(Stream& s) {

@@ -63,7 +63,8 @@ TEST_CASE("a full disk costs one error line, blocks no child, and loses no buffe
   CHECK(expected - 1 == 150000);
 }
 
-TEST_CASE("a disk that stays full drops the oldest output past 4 MiB, says how much, then resumes") {
+TEST_CASE(
+    "a disk that stays full drops the oldest output past 4 MiB, says how much, then resumes") {
   DaemonHarness d;
   // 600000 lines of 12 bytes: 7.2 MB, more than the 4 MiB the daemon keeps.
   d.writeConfig(d.header() +
@@ -80,8 +81,8 @@ TEST_CASE("a disk that stays full drops the oldest output past 4 MiB, says how m
   CHECK(d.countLogLines("'app' stdout log .* cannot be written: No space left on device") == 1);
   REQUIRE(fs.grow());
   std::smatch m;
-  REQUIRE(d.waitForLogLine("'app' stdout log .* writable again; ([0-9]+) bytes of output were dropped",
-                           10s, 0, &m));
+  REQUIRE(d.waitForLogLine(
+      "'app' stdout log .* writable again; ([0-9]+) bytes of output were dropped", 10s, 0, &m));
   long long dropped = std::stoll(m[1]);
   std::string text = readFile(d.path("small/app.log"));
   // Every byte is either in the file or counted as dropped.

@@ -79,8 +79,7 @@ TEST_CASE("supervisorctl logrotate takes groups, all and the main log, one line 
   // The daemon goes on logging into the new file.
   REQUIRE(s.ctl("logrotate app").exit == 0);
   CHECK(waitFor([&] {
-    return readFile(s.d.path("supervisord.log")).find("rotateProcessLogs app") !=
-           std::string::npos;
+    return readFile(s.d.path("supervisord.log")).find("rotateProcessLogs app") != std::string::npos;
   }));
 }
 

@@ -98,9 +98,8 @@ TEST_CASE("a syslog sink sends each line as one datagram prefixed with the proce
 TEST_CASE("a syslog sink drops lines when syslog is absent or full, reporting once per outage") {
   FakeSyslog server;
   std::vector<std::pair<std::string, unsigned long long>> reports;
-  SyslogSink sink(server.path, [&](const std::string& e, unsigned long long n) {
-    reports.emplace_back(e, n);
-  });
+  SyslogSink sink(server.path,
+                  [&](const std::string& e, unsigned long long n) { reports.emplace_back(e, n); });
   // No socket yet: dropped, one report.
   CHECK_FALSE(sink.send("web", "lost 1"));
   CHECK_FALSE(sink.send("web", "lost 2"));
