@@ -52,9 +52,18 @@ bool allRunningOnce(const DaemonHarness& d) {
   return true;
 }
 
-bool stubbornReady(const DaemonHarness& d) {
-  return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos &&
-         !readFile(d.path("mark-tree")).empty();
+// Every program has printed its first line and the daemon has logged it.
+// Until then, killing the daemon closes a pipe the program is about to
+// write to, and SIGPIPE (not the orphan guard) would end it.
+bool allPrinted(const DaemonHarness& d) {
+  const std::map<std::string, std::string> first_line = {{"web", "sleeper "},
+                                                         {"stubborn", "ignoring SIGTERM"},
+                                                         {"tree", "grandchild "},
+                                                         {"worker_0", "sleeper "},
+                                                         {"worker_1", "sleeper "}};
+  for (const auto& [name, text] : first_line)
+    if (d.childLog(name).find(text) == std::string::npos) return false;
+  return true;
 }
 
 }  // namespace
@@ -64,7 +73,7 @@ TEST_CASE("fault: after supervisord is killed with SIGKILL, the next one stops t
   DaemonHarness d;
   d.writeConfig(config(d));
   REQUIRE(d.start());
-  REQUIRE(waitFor([&] { return allRunningOnce(d) && stubbornReady(d); }));
+  REQUIRE(waitFor([&] { return allRunningOnce(d) && allPrinted(d); }));
   auto first = census(d);
 
   REQUIRE(d.signal(SIGKILL));
@@ -75,7 +84,7 @@ TEST_CASE("fault: after supervisord is killed with SIGKILL, the next one stops t
   // The new daemon's own AUTO log cleanup removes the old child logs, so the
   // ready lines below are the new children's.
   REQUIRE(d.start({}, {}, 15s));
-  REQUIRE(waitFor([&] { return allRunningOnce(d) && stubbornReady(d); }));
+  REQUIRE(waitFor([&] { return allRunningOnce(d) && allPrinted(d); }));
   // Give a second spawn the time to show up: every program is RUNNING.
   for (const auto& [name, n] : kExpected)
     REQUIRE(d.waitForLogLine("success: " + name + " entered RUNNING state"));
