@@ -98,6 +98,7 @@ void EventLoop::runDeferred() {
 
 void EventLoop::runOnce() {
   runDeferred();
+  if (stopped_) return;  // deferred work stopped the loop: do not sleep
   epoll_event events[64];
   int n = epoll_wait(epfd_, events, 64, timeoutMs());
   if (n < 0) {
@@ -124,6 +125,10 @@ void EventLoop::runOnce() {
 
 void EventLoop::run() {
   while (!stopped_) runOnce();
+  // Work deferred by the turn that stopped the loop runs now, while what it
+  // refers to still exists: on a reload the objects of this run are gone
+  // before the loop runs again.
+  runDeferred();
   stopped_ = false;  // ready to run again (supervisord's restart reuses the loop)
 }
 

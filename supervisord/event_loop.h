@@ -47,7 +47,8 @@ class EventLoop {
 
   /// Wait for and dispatch one batch of events and due timers.
   void runOnce();
-  /// Loop until stop() is called; the loop can then be run() again.
+  /// Loop until stop() is called, then run what is still deferred; the loop
+  /// can then be run() again.
   void run();
   void stop() { stopped_ = true; }
   bool stopped() const { return stopped_; }

@@ -39,6 +39,8 @@
 
 namespace sup {
 
+class EventLoop;
+
 class MainLog;
 class Supervisor;
 
@@ -113,8 +115,11 @@ class OrphanGuard {
   /// `inner`, recording each child it spawns in the state file.
   std::unique_ptr<Spawner> wrap(std::unique_ptr<Spawner> inner);
   /// Drop a process's record whenever `supervisor` sees it without a pid
-  /// (STOPPED, EXITED, BACKOFF, FATAL).
-  void track(Supervisor& supervisor);
+  /// (STOPPED, EXITED, BACKOFF, FATAL). From now on the file is written once
+  /// at the end of each loop turn that changed it, not once per change: a
+  /// rewrite costs milliseconds (rename on ext4), which must not sit between
+  /// a crash and its restart, nor be paid 1,000 times for a burst of spawns.
+  void track(Supervisor& supervisor, EventLoop& loop);
 
   /// Called by the wrapped spawner and the tracker.
   void recordSpawn(int pid, const ProcessConfig& config);
@@ -122,11 +127,14 @@ class OrphanGuard {
 
  private:
   void save();
+  void saveSoon();
 
   std::string path_;  ///< "" until stopLeftovers(): record nothing
   std::string boot_id_;
   MainLog* log_ = nullptr;
   bool write_failed_ = false;  ///< log a failing write once, not per spawn
+  EventLoop* loop_ = nullptr;  ///< set by track(); until then save at once
+  bool save_pending_ = false;
   std::map<std::string, ChildRecord> children_;  ///< by "group:name"
 };
 

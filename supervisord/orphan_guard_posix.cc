@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/signal_names.h"
+#include "supervisord/event_loop.h"
 #include "supervisord/main_log.h"
 #include "supervisord/orphan_guard.h"
 #include "supervisord/supervisor.h"
@@ -115,7 +116,8 @@ std::unique_ptr<Spawner> OrphanGuard::wrap(std::unique_ptr<Spawner> inner) {
   return std::make_unique<RecordingSpawner>(std::move(inner), *this);
 }
 
-void OrphanGuard::track(Supervisor& supervisor) {
+void OrphanGuard::track(Supervisor& supervisor, EventLoop& loop) {
+  loop_ = &loop;
   supervisor.subscribe([this](const ProcessId& id, ProcessState, ProcessState to) {
     if (to == ProcessState::Stopped || to == ProcessState::Exited ||
         to == ProcessState::Backoff || to == ProcessState::Fatal)
@@ -131,12 +133,26 @@ void OrphanGuard::recordSpawn(int pid, const ProcessConfig& config) {
   if (!st) return;
   ChildRecord r = makeChildRecord(pid, st->start_time, config);
   children_[r.name] = r;
-  save();
+  saveSoon();
 }
 
 void OrphanGuard::forget(const std::string& group, const std::string& name) {
   if (path_.empty() || children_.erase(group + ":" + name) == 0) return;
-  save();
+  saveSoon();
+}
+
+// EventLoop::runOnce() runs deferred work at the end of every turn, also the
+// turn that stops the loop, so the file is current whenever the loop sleeps.
+// A daemon SIGKILLed inside one turn can miss that turn's spawns: a window of
+// microseconds, against milliseconds of rename per spawn otherwise.
+void OrphanGuard::saveSoon() {
+  if (loop_ == nullptr) return save();
+  if (save_pending_) return;
+  save_pending_ = true;
+  loop_->defer([this] {
+    save_pending_ = false;
+    save();
+  });
 }
 
 // Written to a temporary name and renamed, so a daemon killed mid-write

@@ -89,7 +89,7 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
     if (first) orphans.stopLeftovers(sd.pidfile, log);
 
     Supervisor supervisor(loop, log, *spawner, config);
-    orphans.track(supervisor);
+    orphans.track(supervisor, loop);
     // The control server and friends: before daemonizing, so that their
     // errors reach the terminal with exit 2.
     std::shared_ptr<void> service;
