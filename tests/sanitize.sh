@@ -2,7 +2,8 @@
 # Build everything with AddressSanitizer + UndefinedBehaviorSanitizer (and
 # LeakSanitizer, part of ASan on Linux) and run the whole ctest suite.
 #   tests/sanitize.sh [extra ctest args, e.g. -R unit]
-# Env: SUP_ASAN_BUILD build dir (default build-asan), SUP_ASAN_JOBS ctest -j (default 2).
+# Env: SUP_ASAN_BUILD build dir (default build-asan), SUP_ASAN_JOBS ctest -j (default 2),
+#      SUP_ASAN_CXX=g++ to build with gcc even when clang is installed.
 # Fails when the build or a test fails, or when any process (a test binary, a
 # supervisord or supervisorctl a test started, a helper child) wrote a
 # sanitizer report. Reports go to files rather than stderr because daemons'
@@ -14,14 +15,24 @@ repo="$(cd "$here/.." && pwd)"
 build="${SUP_ASAN_BUILD:-$repo/build-asan}"
 jobs="${SUP_ASAN_JOBS:-2}"
 
-# -Wno-maybe-uninitialized: gcc 12 with -fsanitize=address reports false
-# positives inside libstdc++ (std::regex, std::function); the plain -Werror
-# build keeps that warning.
+# The compiler: clang when it is installed with its libFuzzer runtime (CI
+# installs it), so that one build serves both this suite and the fuzz targets
+# (tests/fuzz/run.sh with SUP_FUZZ_BUILD pointing here): a sanitizer build of
+# the whole tree is the most expensive stage of CI, and this pays it once.
+# Otherwise gcc, where -Wno-maybe-uninitialized silences false positives that
+# gcc 12 reports inside libstdc++ (std::regex, std::function) under ASan; the
+# plain -Werror build keeps that warning.
 # -O1 -g1: the sanitizers need little optimisation and only line tables for
-# their stack traces; this build costs CI much less than -O2 -g.
+# their stack traces; this build costs much less than -O2 -g.
+compiler_args=(-DCMAKE_CXX_FLAGS="-Wno-maybe-uninitialized")
+if [ "${SUP_ASAN_CXX:-}" != g++ ] && command -v clang++ >/dev/null &&
+   [ -e "$(clang++ -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a" ]; then
+  compiler_args=(-DCMAKE_CXX_COMPILER=clang++ -DSUP_FUZZ=ON)
+fi
+corpus_dir="${SUP_CORPUS_DIR:-$repo/../shared/corpus}"
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-  -DSUP_SANITIZE=ON -DSUP_WERROR=ON -DCMAKE_CXX_FLAGS="-Wno-maybe-uninitialized" >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DSUP_CORPUS_DIR="$corpus_dir" \
+  -DSUP_SANITIZE=ON -DSUP_WERROR=ON "${compiler_args[@]}" >/dev/null
 cmake --build "$build"
 
 reports="$build/sanitizer-reports"

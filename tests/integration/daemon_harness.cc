@@ -15,7 +15,7 @@
 namespace sup::test {
 
 bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = std::chrono::steady_clock::now() + timeout * kSlowdown;
   while (true) {
     if (pred()) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -89,8 +89,12 @@ DaemonHarness::~DaemonHarness() {
 std::string DaemonHarness::helper(const std::string& name) {
   return std::string(SUP_HELPER_DIR) + "/" + name;
 }
-std::string DaemonHarness::supervisordBin() { return std::string(SUP_BIN_DIR) + "/supervisord"; }
-std::string DaemonHarness::supervisorctlBin() { return std::string(SUP_BIN_DIR) + "/supervisorctl"; }
+std::string DaemonHarness::supervisordBin() {
+  return std::string(SUP_BIN_DIR) + "/supervisord";
+}
+std::string DaemonHarness::supervisorctlBin() {
+  return std::string(SUP_BIN_DIR) + "/supervisorctl";
+}
 
 std::string DaemonHarness::header(const std::string& loglevel) const {
   return "[supervisord]\nlogfile=" + logPath() + "\npidfile=" + pidfilePath() +
@@ -131,11 +135,11 @@ bool DaemonHarness::start(const std::vector<std::string>& extra,
   }
   exit_status_.reset();
   return waitFor(
-      [&] {
-        if (!running()) return true;  // exited early: report below
-        return mainLog().find("supervisord started with pid") != std::string::npos;
-      },
-      timeout) &&
+             [&] {
+               if (!running()) return true;  // exited early: report below
+               return mainLog().find("supervisord started with pid") != std::string::npos;
+             },
+             timeout) &&
          running();
 }
 
@@ -158,7 +162,9 @@ bool DaemonHarness::running() {
   return true;
 }
 
-bool DaemonHarness::signal(int signo) { return pid_ > 0 && ::kill(pid_, signo) == 0; }
+bool DaemonHarness::signal(int signo) {
+  return pid_ > 0 && ::kill(pid_, signo) == 0;
+}
 
 std::optional<int> DaemonHarness::waitForExit(std::chrono::milliseconds timeout) {
   waitFor([&] { return !running(); }, timeout);

@@ -20,13 +20,18 @@ namespace sup::test {
 using namespace std::chrono_literals;
 
 /// Poll `pred` every few milliseconds until it holds or `timeout` passes.
+/// How much slower than a plain build this one runs (4 under the sanitizers):
+/// every deadline below is multiplied by it.
+constexpr int kSlowdown = SUP_TEST_SLOWDOWN;
+
+/// Poll pred() until it holds or timeout (times kSlowdown) has passed.
 bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 5s);
 
 /// Output of a shell command.
 struct RunResult {
-  int exit = -1;       ///< exit status, or 128+signal
-  std::string out;     ///< stdout
-  std::string err;     ///< stderr
+  int exit = -1;    ///< exit status, or 128+signal
+  std::string out;  ///< stdout
+  std::string err;  ///< stderr
 };
 /// Run `cmd` with /bin/sh -c and collect its exit status and output.
 RunResult run(const std::string& cmd);
@@ -67,8 +72,7 @@ class DaemonHarness {
   /// e.g. {"unshare", "-fp", "--mount-proc"}) and wait until it logs
   /// "supervisord started with pid". stdout/stderr go to dir()/daemon.out.
   bool start(const std::vector<std::string>& extra = {},
-             const std::vector<std::string>& prefix = {},
-             std::chrono::milliseconds timeout = 10s);
+             const std::vector<std::string>& prefix = {}, std::chrono::milliseconds timeout = 10s);
   /// The pid of the process start() forked (the daemon, or the prefix).
   int pid() const { return pid_; }
   /// The pid supervisord logged in "supervisord started with pid N".

@@ -1,11 +1,11 @@
 // One TEST_CASE per row of the state table (supervisor-4.2.5.md section 2),
 // driven with a fake clock: no fork, no signals, no sleeping.
+#include "supervisord/process_state.h"
+
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 #include <csignal>
-
-#include "supervisord/process_state.h"
 
 using namespace sup;
 using namespace std::chrono_literals;
@@ -30,8 +30,12 @@ ProcessConfig config(const std::string& name = "web") {
   return c;
 }
 
-int exitStatus(int code) { return (code & 0xff) << 8; }  // as waitpid reports it
-int signalStatus(int sig) { return sig & 0x7f; }
+int exitStatus(int code) {
+  return (code & 0xff) << 8;
+}  // as waitpid reports it
+int signalStatus(int sig) {
+  return sig & 0x7f;
+}
 
 bool has(const Actions& as, Action::Kind kind) {
   for (const auto& a : as)
@@ -51,6 +55,9 @@ const Action* find(const Actions& as, Action::Kind kind) {
     if (a.kind == kind) return &a;
   return nullptr;
 }
+// The result points into `as`: a temporary would leave it dangling (ASan
+// caught one such use).
+const Action* find(Actions&& as, Action::Kind kind) = delete;
 
 // Start and spawn: the machine is STARTING with a pid.
 void startRunning(ProcessStateMachine& m, FakeClock& clock, int pid = 100) {
@@ -99,7 +106,8 @@ TEST_CASE("STARTING -> RUNNING once the process stays up for startsecs") {
                        "seconds (startsecs)"});
 }
 
-TEST_CASE("STARTING -> BACKOFF when the process exits before startsecs, even with an expected code") {
+TEST_CASE(
+    "STARTING -> BACKOFF when the process exits before startsecs, even with an expected code") {
   FakeClock clock;
   ProcessStateMachine m(config());
   startRunning(m, clock);
@@ -186,7 +194,8 @@ TEST_CASE("BACKOFF retries even with autorestart=false") {
   CHECK(has(m.onTimer(clock.now()), Action::Kind::Spawn));
 }
 
-TEST_CASE("RUNNING -> EXITED with an expected code logs INFO and does not restart under unexpected") {
+TEST_CASE(
+    "RUNNING -> EXITED with an expected code logs INFO and does not restart under unexpected") {
   FakeClock clock;
   ProcessStateMachine m(config());
   startRunning(m, clock);
@@ -200,7 +209,8 @@ TEST_CASE("RUNNING -> EXITED with an expected code logs INFO and does not restar
   CHECK(m.exitStatus() == 0);
 }
 
-TEST_CASE("RUNNING -> EXITED -> STARTING at once on an unexpected code under autorestart=unexpected") {
+TEST_CASE(
+    "RUNNING -> EXITED -> STARTING at once on an unexpected code under autorestart=unexpected") {
   FakeClock clock;
   ProcessStateMachine m(config());
   startRunning(m, clock);
@@ -315,7 +325,10 @@ TEST_CASE("stopasgroup signals the process group") {
   c.killasgroup = true;
   ProcessStateMachine m(c);
   startRunning(m, clock);
-  CHECK(find(m.stop(clock.now()), Action::Kind::Signal)->to_group);
+  Actions actions = m.stop(clock.now());
+  const Action* sig = find(actions, Action::Kind::Signal);
+  REQUIRE(sig);
+  CHECK(sig->to_group);
 }
 
 TEST_CASE("STOPPING -> STOPPED when reaped, INFO for an expected status and WARN for a signal") {
@@ -420,7 +433,8 @@ TEST_CASE("signal() sends to the pid only in signallable states") {
   ProcessStateMachine m(config());
   CHECK(m.signal(SIGUSR1).empty());
   startRunning(m, clock);
-  const Action* sig = find(m.signal(SIGUSR1), Action::Kind::Signal);
+  Actions actions = m.signal(SIGUSR1);  // find() points into it: keep it alive
+  const Action* sig = find(actions, Action::Kind::Signal);
   REQUIRE(sig);
   CHECK(sig->signo == SIGUSR1);
   CHECK_FALSE(sig->to_group);
