@@ -130,7 +130,7 @@ struct Daemon {
     sup::RpcReply reply([id](sup::RpcOutcome outcome) {
       const sup::proto::json message =
           outcome.isError() ? sup::proto::makeError(id, outcome.code, outcome.message)
-                            : sup::proto::makeResult(id, std::move(*outcome.result));
+                            : sup::proto::makeResult(id, outcome.resultValue());
       (void)sup::proto::encodeLine(message);
     });
     registry().call(ctx, request.method, request.params, reply);
@@ -193,8 +193,8 @@ void handleLine(std::string_view line, Daemon* daemon) {
     (void)sup::proto::encodeLine(reply);
     (void)sup::proto::splitNamespec(request->method);
   } else {
-    (void)sup::proto::encodeLine(sup::proto::makeError(id, sup::proto::kInvalidRequest,
-                                                       request.error().message));
+    (void)sup::proto::encodeLine(
+        sup::proto::makeError(id, sup::proto::kInvalidRequest, request.error().message));
   }
 
   auto message = sup::proto::parseMessage(line);
@@ -208,7 +208,6 @@ void handleLine(std::string_view line, Daemon* daemon) {
     }
   }
 }
-
 
 // What LineBuffer must produce: the stream's lines (a trailing '\r' dropped)
 // up to the first one longer than max_line; `overflow` says whether one was.
