@@ -32,6 +32,9 @@ void appendInt(std::string& out, std::int64_t v) {
   out.append(buf, end);
 }
 
+// Head room for encodeResultLine's framing with a short id.
+constexpr size_t kFramingRoom = 64;
+
 }  // namespace
 
 void appendProcessInfoJson(std::string& out, const ProcessInfo& i) {
@@ -68,8 +71,16 @@ void appendProcessInfoJson(std::string& out, const ProcessInfo& i) {
 }
 
 std::string processInfoListJson(const std::vector<ProcessInfo>& infos) {
+  // Reserve what plain strings need (keys, quotes, numbers: at most 308):
+  // each reallocation of a reply this size means fresh pages to fault in.
+  size_t size = 2;
+  for (const ProcessInfo& i : infos) {
+    size += 308 + i.name.size() + i.group.size() + i.statename.size() + i.spawnerr.size() +
+            i.logfile.size() + i.stdout_logfile.size() + i.stderr_logfile.size() +
+            i.description.size();
+  }
   std::string out;
-  out.reserve(infos.size() * 320 + 2);
+  out.reserve(size + kFramingRoom);
   out.push_back('[');
   for (size_t k = 0; k < infos.size(); ++k) {
     if (k) out.push_back(',');
@@ -79,14 +90,16 @@ std::string processInfoListJson(const std::vector<ProcessInfo>& infos) {
   return out;
 }
 
-std::string encodeResultLine(const json& id, std::string_view result_json) {
-  // makeResult's keys in std::map order: id, jsonrpc, result.
-  std::string line = "{\"id\":";
-  line += id.dump(-1, ' ', false, json::error_handler_t::replace);
-  line += ",\"jsonrpc\":\"2.0\",\"result\":";
-  line.append(result_json);
-  line += "}\n";
-  return line;
+std::string encodeResultLine(const json& id, std::string result_json) {
+  // makeResult's keys in std::map order: id, jsonrpc, result. The head goes
+  // in front of the result in its own buffer (processInfoListJson leaves
+  // room), so a big reply is never copied to a second fresh allocation.
+  std::string head = "{\"id\":";
+  head += id.dump(-1, ' ', false, json::error_handler_t::replace);
+  head += ",\"jsonrpc\":\"2.0\",\"result\":";
+  result_json.insert(0, head);
+  result_json += "}\n";
+  return result_json;
 }
 
 }  // namespace sup::proto

@@ -19,7 +19,8 @@ void appendProcessInfoJson(std::string& out, const ProcessInfo& info);
 /// `json(infos).dump()`'s exact text: a JSON array of the above.
 std::string processInfoListJson(const std::vector<ProcessInfo>& infos);
 
-/// encodeLine(makeResult(id, R)) for a result R given as its compact JSON text.
-std::string encodeResultLine(const json& id, std::string_view result_json);
+/// encodeLine(makeResult(id, R)) for a result R given as its compact JSON
+/// text; the line is built in result_json's buffer.
+std::string encodeResultLine(const json& id, std::string result_json);
 
 }  // namespace sup::proto

@@ -86,7 +86,7 @@ void ControlApi::handle(ControlConnection& conn, const proto::Request& req) {
     if (outcome.isError()) {
       c->replyError(id, outcome.code, outcome.message);
     } else if (outcome.encoded_result) {
-      c->replyEncoded(id, *outcome.encoded_result);
+      c->replyEncoded(id, std::move(*outcome.encoded_result));
     } else {
       c->reply(id, std::move(*outcome.result));
     }

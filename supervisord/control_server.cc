@@ -177,9 +177,9 @@ void ControlConnection::reply(const proto::json& id, proto::json result) {
   maybeFinish();
 }
 
-void ControlConnection::replyEncoded(const proto::json& id, std::string_view result_json) {
+void ControlConnection::replyEncoded(const proto::json& id, std::string result_json) {
   if (outstanding_ > 0) --outstanding_;
-  sendLine(proto::encodeResultLine(id, result_json));
+  sendLine(proto::encodeResultLine(id, std::move(result_json)));
   maybeFinish();
 }
 
@@ -214,11 +214,13 @@ void ControlConnection::sendLine(std::string line) {
     close();
     return;
   }
-  if (out_pos_ > 0 && out_pos_ == out_.size()) {
-    out_.clear();
+  // Nothing queued: take the line's buffer instead of copying a big reply.
+  if (out_pos_ == out_.size()) {
+    out_ = std::move(line);
     out_pos_ = 0;
+  } else {
+    out_ += line;
   }
-  out_ += line;
   flush();
 }
 
