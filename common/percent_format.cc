@@ -79,6 +79,9 @@ std::string dictRepr(const FormatNames& names) {
 
 std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_utf8,
                                                            const FormatNames& names) {
+  // Without a '%' the text comes back as it is (decoding round-trips), and
+  // nearly every config value has none.
+  if (fmt_utf8.find('%') == std::string_view::npos) return std::string(fmt_utf8);
   const std::u32string fmt = py::decodeUtf8(fmt_utf8);
   std::string out;
   // CPython's argument cursor: the mapping itself may be consumed once by a

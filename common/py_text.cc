@@ -80,6 +80,9 @@ bool isSpace(char32_t cp) {
 namespace {
 // Length in bytes of the whitespace code point ending at s[end-1], or 0.
 size_t trailingSpaceLen(std::string_view s, size_t end) {
+  // An ASCII byte is a whole code point on its own: no decoding needed.
+  unsigned char last = static_cast<unsigned char>(s[end - 1]);
+  if (last < 0x80) return isSpace(last) ? 1 : 0;
   size_t start = end;
   while (start > 0 && end - start < 4) {
     --start;
@@ -91,6 +94,7 @@ size_t trailingSpaceLen(std::string_view s, size_t end) {
 
 size_t leadingSpaceLen(std::string_view s, size_t begin) {
   unsigned char c = static_cast<unsigned char>(s[begin]);
+  if (c < 0x80) return isSpace(c) ? 1 : 0;
   size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
   if (begin + len > s.size()) return 0;
   std::u32string cps = decodeUtf8(s.substr(begin, len));
@@ -98,24 +102,32 @@ size_t leadingSpaceLen(std::string_view s, size_t begin) {
 }
 }  // namespace
 
-std::string rstrip(std::string_view s) {
+std::string_view rstripView(std::string_view s) {
   size_t end = s.size();
   while (end > 0) {
     size_t n = trailingSpaceLen(s, end);
     if (n == 0) break;
     end -= n;
   }
-  return std::string(s.substr(0, end));
+  return s.substr(0, end);
 }
 
-std::string strip(std::string_view s) {
+std::string_view stripView(std::string_view s) {
   size_t begin = 0;
   while (begin < s.size()) {
     size_t n = leadingSpaceLen(s, begin);
     if (n == 0) break;
     begin += n;
   }
-  return rstrip(s.substr(begin));
+  return rstripView(s.substr(begin));
+}
+
+std::string rstrip(std::string_view s) {
+  return std::string(rstripView(s));
+}
+
+std::string strip(std::string_view s) {
+  return std::string(stripView(s));
 }
 
 namespace {
@@ -181,6 +193,18 @@ std::string repr(std::string_view text) {
 
 namespace {
 std::string mapCase(std::string_view text, bool to_lower) {
+  // Pure ASCII text (nearly every key) maps byte by byte; the Latin-1 rules
+  // below only matter once a byte >= 0x80 is present.
+  bool ascii = true;
+  for (char c : text) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    std::string out(text);
+    for (char& c : out) {
+      if (to_lower && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (!to_lower && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    }
+    return out;
+  }
   std::u32string cps = decodeUtf8(text);
   for (char32_t& c : cps) {
     if (to_lower) {

@@ -21,6 +21,9 @@ bool isSpace(char32_t cp);
 /// str.strip() / lstrip() / rstrip() with no argument (Unicode whitespace).
 std::string strip(std::string_view text);
 std::string rstrip(std::string_view text);
+/// The same, as a view into `text` (no copy).
+std::string_view stripView(std::string_view text);
+std::string_view rstripView(std::string_view text);
 
 /// repr(str): single quotes unless the text has ' and no ", escapes as Python.
 std::string repr(std::string_view text);

@@ -16,7 +16,9 @@ ControlApi::ControlApi(EventLoop& loop, MainLog& log, Supervisor& supervisor,
   services_.log_info = [this](const std::string& line) { log_.info(line); };
 }
 
-ControlApi::~ControlApi() { close(); }
+ControlApi::~ControlApi() {
+  close();
+}
 
 Status ControlApi::open(const Config& config) {
   const ServerConfig* unix_server = nullptr;
@@ -31,11 +33,16 @@ Status ControlApi::open(const Config& config) {
   if (!options) return options.error();
   auto handler = [this](ControlConnection& conn, const proto::Request& req) { handle(conn, req); };
   auto log = [this](std::string_view level, const std::string& message) {
-    if (level == "CRIT") log_.critical(message);
-    else if (level == "ERRO") log_.error(message);
-    else if (level == "WARN") log_.warn(message);
-    else if (level == "INFO") log_.info(message);
-    else log_.debug(message);
+    if (level == "CRIT")
+      log_.critical(message);
+    else if (level == "ERRO")
+      log_.error(message);
+    else if (level == "WARN")
+      log_.warn(message);
+    else if (level == "INFO")
+      log_.info(message);
+    else
+      log_.debug(message);
   };
   server_ = std::make_unique<ControlServer>(loop_, std::move(*options), handler, log);
   if (auto st = server_->open(); !st) {
@@ -78,6 +85,8 @@ void ControlApi::handle(ControlConnection& conn, const proto::Request& req) {
     if (!c || c->closed()) return;
     if (outcome.isError()) {
       c->replyError(id, outcome.code, outcome.message);
+    } else if (outcome.encoded_result) {
+      c->replyEncoded(id, std::move(*outcome.encoded_result));
     } else {
       c->reply(id, std::move(*outcome.result));
     }

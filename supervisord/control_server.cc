@@ -15,6 +15,8 @@
 #include <cstring>
 #include <exception>
 
+#include "common/process_info_json.h"
+
 namespace sup {
 
 namespace {
@@ -175,6 +177,12 @@ void ControlConnection::reply(const proto::json& id, proto::json result) {
   maybeFinish();
 }
 
+void ControlConnection::replyEncoded(const proto::json& id, std::string result_json) {
+  if (outstanding_ > 0) --outstanding_;
+  sendLine(proto::encodeResultLine(id, std::move(result_json)));
+  maybeFinish();
+}
+
 void ControlConnection::replyError(const proto::json& id, int code, std::string_view message) {
   if (outstanding_ > 0) --outstanding_;
   send(proto::makeError(id, code, message));
@@ -191,8 +199,11 @@ void ControlConnection::notify(std::string_view method, proto::json params) {
 }
 
 void ControlConnection::send(const proto::json& message) {
+  if (!closed()) sendLine(proto::encodeLine(message));
+}
+
+void ControlConnection::sendLine(std::string line) {
   if (closed()) return;
-  std::string line = proto::encodeLine(message);
   std::size_t cap = server_ ? server_->options().max_write_queue : 0;
   if (queuedBytes() + line.size() > cap) {
     if (server_) {
@@ -203,11 +214,13 @@ void ControlConnection::send(const proto::json& message) {
     close();
     return;
   }
-  if (out_pos_ > 0 && out_pos_ == out_.size()) {
-    out_.clear();
+  // Nothing queued: take the line's buffer instead of copying a big reply.
+  if (out_pos_ == out_.size()) {
+    out_ = std::move(line);
     out_pos_ = 0;
+  } else {
+    out_ += line;
   }
-  out_ += line;
   flush();
 }
 

@@ -69,12 +69,15 @@ class ControlConnection : public std::enable_shared_from_this<ControlConnection>
 
   /// Replies to a request; silently dropped once the connection is closed.
   void reply(const proto::json& id, proto::json result);
+  /// The same with the result already written as compact JSON text.
+  void replyEncoded(const proto::json& id, std::string result_json);
   void replyError(const proto::json& id, int code, std::string_view message);
   void replyFault(const proto::json& id, proto::Fault fault, std::string_view extra = {});
   /// A notification (streaming calls: "log").
   void notify(std::string_view method, proto::json params);
   /// Queue one message. Closes the connection if its queue would exceed the cap.
   void send(const proto::json& message);
+  void sendLine(std::string line);
 
   /// Run cb when the connection closes, for whatever reason (client gone,
   /// queue overflow, server shutting down). Streams unsubscribe here.

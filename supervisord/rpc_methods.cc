@@ -12,6 +12,17 @@ RpcOutcome RpcOutcome::ok(proto::json value) {
   return o;
 }
 
+RpcOutcome RpcOutcome::okEncoded(std::string json_text) {
+  RpcOutcome o;
+  o.encoded_result = std::move(json_text);
+  return o;
+}
+
+proto::json RpcOutcome::resultValue() const {
+  if (result) return *result;
+  return encoded_result ? proto::json::parse(*encoded_result) : proto::json();
+}
+
 RpcOutcome RpcOutcome::fault(proto::Fault fault, std::string_view extra) {
   return error(static_cast<int>(fault), proto::faultString(fault, extra));
 }
@@ -61,8 +72,8 @@ std::vector<std::string> RpcRegistry::names() const {
   return out;
 }
 
-void RpcRegistry::call(const RpcContext& ctx, const std::string& method,
-                       const proto::json& params, RpcReply reply) const {
+void RpcRegistry::call(const RpcContext& ctx, const std::string& method, const proto::json& params,
+                       RpcReply reply) const {
   const RpcMethod* m = find(method);
   if (m == nullptr) {
     reply.fault(proto::Fault::kUnknownMethod);

@@ -32,13 +32,19 @@ class Supervisor;
 /// its fault string, or a JSON-RPC error code).
 struct RpcOutcome {
   std::optional<proto::json> result;
+  /// Or the result as compact JSON text, for big replies written without a
+  /// json tree (getAllProcessInfo); sent to the client as is.
+  std::optional<std::string> encoded_result;
   int code = 0;
   std::string message;
 
   static RpcOutcome ok(proto::json value);
+  static RpcOutcome okEncoded(std::string json_text);
   static RpcOutcome fault(proto::Fault fault, std::string_view extra = {});
   static RpcOutcome error(int code, std::string message);
-  bool isError() const { return !result.has_value(); }
+  bool isError() const { return !result && !encoded_result; }
+  /// The result as a json value (parsing encoded_result): for multicall.
+  proto::json resultValue() const;
 };
 
 /// The one-shot answer channel of a call. Copyable; the first call to any of
@@ -50,6 +56,7 @@ class RpcReply {
   explicit RpcReply(Sink sink);
 
   void ok(proto::json value) const { send(RpcOutcome::ok(std::move(value))); }
+  void okEncoded(std::string json_text) const { send(RpcOutcome::okEncoded(std::move(json_text))); }
   void fault(proto::Fault fault, std::string_view extra = {}) const {
     send(RpcOutcome::fault(fault, extra));
   }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "common/process_info_json.h"
 #include "supervisord/rpc_methods.h"
 #include "supervisord/rpc_support.h"
 #include "supervisord/supervisor.h"
@@ -170,9 +171,9 @@ void getProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
 
 void getAllProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
-  json out = json::array();
-  for (const auto& info : ctx.supervisor().allProcessInfo()) out.push_back(rpc::toWire(info));
-  reply.ok(std::move(out));
+  std::vector<proto::ProcessInfo> wire;
+  for (const auto& info : ctx.supervisor().allProcessInfo()) wire.push_back(rpc::toWire(info));
+  reply.okEncoded(proto::processInfoListJson(wire));
 }
 
 void sendProcessStdin(const RpcContext& ctx, const json& params, RpcReply reply) {

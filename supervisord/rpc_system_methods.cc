@@ -56,12 +56,13 @@ struct Multicall : std::enable_shared_from_this<Multicall> {
 
   void record(const RpcOutcome& outcome) {
     if (!outcome.isError()) {
-      results.push_back(*outcome.result);
+      results.push_back(outcome.resultValue());
     } else if (outcome.code > 0) {
       results.push_back(faultStruct(outcome.code, outcome.message));
     } else {
       // A JSON-RPC level error inside a call: Supervisor's catch-all FAILED.
-      results.push_back(faultStruct(static_cast<int>(Fault::kFailed), "FAILED: " + outcome.message));
+      results.push_back(
+          faultStruct(static_cast<int>(Fault::kFailed), "FAILED: " + outcome.message));
     }
   }
 
@@ -69,7 +70,8 @@ struct Multicall : std::enable_shared_from_this<Multicall> {
     running = true;
     while (next < calls.size()) {
       const json& call = calls[next++];
-      const json* name = call.is_object() && call.contains("methodName") ? &call["methodName"] : nullptr;
+      const json* name =
+          call.is_object() && call.contains("methodName") ? &call["methodName"] : nullptr;
       json params = call.is_object() ? call.value("params", json::array()) : json::array();
       if (name == nullptr || !name->is_string()) {
         record(RpcOutcome::fault(Fault::kIncorrectParameters, "No methodName"));
@@ -77,8 +79,8 @@ struct Multicall : std::enable_shared_from_this<Multicall> {
       }
       std::string method = name->get<std::string>();
       if (method == proto::method::kMulticall) {
-        record(RpcOutcome::fault(Fault::kIncorrectParameters,
-                                 "Recursive system.multicall forbidden"));
+        record(
+            RpcOutcome::fault(Fault::kIncorrectParameters, "Recursive system.multicall forbidden"));
         continue;
       }
       if (!params.is_array()) {

@@ -130,7 +130,7 @@ struct Daemon {
     sup::RpcReply reply([id](sup::RpcOutcome outcome) {
       const sup::proto::json message =
           outcome.isError() ? sup::proto::makeError(id, outcome.code, outcome.message)
-                            : sup::proto::makeResult(id, std::move(*outcome.result));
+                            : sup::proto::makeResult(id, outcome.resultValue());
       (void)sup::proto::encodeLine(message);
     });
     registry().call(ctx, request.method, request.params, reply);

@@ -1,9 +1,8 @@
 // The control API over the real socket of a private supervisord: every
 // supervisor.* and system.* method's result and faults, as Supervisor's
 // rpcinterface.py defines them.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 
 #include "common/protocol.h"
@@ -15,7 +14,9 @@ namespace proto = sup::proto;
 
 namespace {
 
-std::string socketSection() { return "[unix_http_server]\nfile={dir}/sv.sock\n\n"; }
+std::string socketSection() {
+  return "[unix_http_server]\nfile={dir}/sv.sock\n\n";
+}
 
 int stateOf(RpcClient& c, const std::string& name) {
   auto info = resultOf(c.call("supervisor.getProcessInfo", {name}));
@@ -69,8 +70,9 @@ TEST_CASE("system methods list, describe and batch the API") {
   }
   CHECK(resultOf(c.call("system.methodSignature", {"supervisor.startProcess"})) ==
         json{"boolean", "string", "boolean"});
-  CHECK(resultOf(c.call("system.methodHelp", {"supervisor.getPID"})).get<std::string>().find(
-            "@return int PID") != std::string::npos);
+  CHECK(resultOf(c.call("system.methodHelp", {"supervisor.getPID"}))
+            .get<std::string>()
+            .find("@return int PID") != std::string::npos);
   CHECK(errorCode(c.call("system.methodHelp", {"supervisor.nope"})) == 4);
   CHECK(errorCode(c.call("system.methodSignature", {"nope"})) == 4);
 
@@ -86,8 +88,9 @@ TEST_CASE("system methods list, describe and batch the API") {
   REQUIRE(r.size() == 6);
   CHECK(r[0] == "3.0");
   CHECK(r[1] == true);
-  CHECK(r[2] == json{{"faultCode", 2},
-                     {"faultString", "INCORRECT_PARAMETERS: Recursive system.multicall forbidden"}});
+  CHECK(r[2] ==
+        json{{"faultCode", 2},
+             {"faultString", "INCORRECT_PARAMETERS: Recursive system.multicall forbidden"}});
   CHECK(r[3] == json{{"faultCode", 2}, {"faultString", "INCORRECT_PARAMETERS: No methodName"}});
   CHECK(r[4] == json{{"faultCode", 10}, {"faultString", "BAD_NAME: nope"}});
   // The waiting startProcess held the rest back until a was RUNNING.
@@ -114,8 +117,7 @@ TEST_CASE("startProcess and stopProcess report Supervisor's faults") {
   CHECK(errorMessage(c.call("supervisor.startProcess", {"g:nope"})) == "BAD_NAME: g:nope");
   CHECK(errorMessage(c.call("supervisor.startProcess", {"a"})) == "ALREADY_STARTED: a");
   CHECK(errorCode(c.call("supervisor.startProcess", {"missing"})) == 20);
-  CHECK(errorMessage(c.call("supervisor.startProcess", {"missing"}))
-            .rfind("NO_FILE: ", 0) == 0);
+  CHECK(errorMessage(c.call("supervisor.startProcess", {"missing"})).rfind("NO_FILE: ", 0) == 0);
   CHECK(errorCode(c.call("supervisor.startProcess", {"noexec"})) == 21);
   // Exiting before startsecs sets Supervisor's spawnerr ("Exited too quickly").
   CHECK(errorMessage(c.call("supervisor.startProcess", {"dies"}, 8s)) == "SPAWN_ERROR: dies");
@@ -165,8 +167,8 @@ TEST_CASE("getProcessInfo and getAllProcessInfo describe each process") {
   CHECK(b.value("group", "") == "b");
   CHECK(b.value("statename", "") == "RUNNING");
   CHECK(b.value("pid", 0) > 0);
-  CHECK(b.value("description", "").rfind("pid " + std::to_string(b.value("pid", 0)) + ", uptime ",
-                                         0) == 0);
+  CHECK(b.value("description", "")
+            .rfind("pid " + std::to_string(b.value("pid", 0)) + ", uptime ", 0) == 0);
   CHECK(b.value("logfile", "") == b.value("stdout_logfile", "-"));
   auto a = resultOf(c.call("supervisor.getProcessInfo", {"a"}));
   CHECK(a.value("description", "") == "Not started");
@@ -176,6 +178,14 @@ TEST_CASE("getProcessInfo and getAllProcessInfo describe each process") {
   REQUIRE(all.size() == 2);
   CHECK(all[0].value("name", "") == "a");  // lexical order
   CHECK(all[1].value("name", "") == "b");
+  // The reply is written as text; inside system.multicall it is a value again.
+  json calls = json::array(
+      {json{{"methodName", "supervisor.getAllProcessInfo"}, {"params", json::array()}}});
+  auto multi = resultOf(c.call("system.multicall", json::array({calls})));
+  REQUIRE(multi.size() == 1);
+  REQUIRE(multi[0].size() == 2);
+  CHECK(multi[0][0].value("description", "") == "Not started");
+  CHECK(multi[0][1].value("pid", 0) == b.value("pid", 0));
   auto config = resultOf(c.call("supervisor.getAllConfigInfo"));
   REQUIRE(config.size() == 2);
   CHECK(config[0].value("name", "") == "a");
@@ -196,7 +206,8 @@ TEST_CASE("startProcess with wait answers once RUNNING while other clients are s
   RpcClient waiter(d.path("sv.sock"));
   RpcClient other(d.path("sv.sock"));
   REQUIRE(waitState(other, "stubborn", kRunning));
-  REQUIRE(waitFor([&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
+  REQUIRE(waitFor(
+      [&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
 
   auto t0 = std::chrono::steady_clock::now();
   int id = waiter.send("supervisor.startProcess", {"slow"});

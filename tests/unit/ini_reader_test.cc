@@ -118,3 +118,15 @@ TEST_CASE("a file that cannot be opened is skipped silently by readFile", "[ini]
   CHECK(doc.readFile("/nonexistent/sv.conf").ok());
   CHECK(doc.sections().empty());
 }
+
+TEST_CASE("non-ASCII whitespace counts for comments and indentation, as in Python's str",
+          "[ini]") {
+  // ASCII lines take a byte path; these lines must keep code-point semantics.
+  // configparser gives {'k': 'v', 'x': '1\nmore', 'été': 'y', 'z': 'a'}.
+  IniDocument doc = parsed(
+      "[a]\nk = v\u00a0;c\nx = 1\n\u2003more\n\u00c9T\u00c9 = y\nz = a\u00a0#b ;c\n");
+  CHECK(value(doc, "a", "k") == "v");
+  CHECK(value(doc, "a", "x") == "1\nmore");
+  CHECK(value(doc, "a", "\u00e9t\u00e9") == "y");
+  CHECK(value(doc, "a", "z") == "a");
+}
