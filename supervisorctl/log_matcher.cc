@@ -2,6 +2,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <re2/re2.h>
 
 #include <cstring>
 
@@ -13,6 +14,24 @@ struct LogMatcher::Pcre {
   pcre2_match_context* match_context = nullptr;
   pcre2_jit_stack* jit_stack = nullptr;
   bool jit = false;
+
+  // The linear-time fallback (see the header): the same pattern for RE2,
+  // compiled on the first line that needs it. linear_failed when RE2 cannot
+  // take the pattern (a backreference, a lookaround).
+  std::string linear_regex;
+  RE2::Options linear_options;
+  std::unique_ptr<RE2> linear;
+  bool linear_failed = false;
+
+  LineResult linearMatchLine(const char* begin, const char* end) {
+    if (!linear && !linear_failed) {
+      linear = std::make_unique<RE2>(linear_regex, linear_options);
+      linear_failed = !linear->ok();
+    }
+    if (linear_failed) return LineResult::kTooComplex;
+    re2::StringPiece line(begin, static_cast<std::size_t>(end - begin));
+    return RE2::PartialMatch(line, *linear) ? LineResult::kMatch : LineResult::kNoMatch;
+  }
 
   ~Pcre() {
     pcre2_match_data_free(match_data);
@@ -62,8 +81,9 @@ bool hasNonAscii(const std::string& text) {
 std::string compileError(int code, std::size_t offset, const std::string& pattern) {
   PCRE2_UCHAR buffer[256];
   pcre2_get_error_message(code, buffer, sizeof buffer);
-  return "supervisorctl grep: invalid regex '" + pattern + "': " +
-         reinterpret_cast<const char*>(buffer) + " (at offset " + std::to_string(offset) + ")";
+  return "supervisorctl grep: invalid regex '" + pattern +
+         "': " + reinterpret_cast<const char*>(buffer) + " (at offset " + std::to_string(offset) +
+         ")";
 }
 
 const char* lineStart(const char* floor, const char* at) {
@@ -92,7 +112,13 @@ Result<std::unique_ptr<LogMatcher>> LogMatcher::create(const GrepOptions& option
     for (const auto& p : parts) regex += (regex.empty() ? "(?:" : "|(?:") + p + ")";
   }
   if (options.line_regexp) regex = "^(?:" + regex + ")$";
-  if (options.word) regex = "(?<![[:alnum:]_])(?:" + regex + ")(?![[:alnum:]_])";
+  // RE2 has no lookaround; consuming the neighbouring character instead is
+  // the same test, since only whether the line matches is asked of it.
+  std::string linear_regex = regex;
+  if (options.word) {
+    linear_regex = "(?:^|[^[:alnum:]_])(?:" + regex + ")(?:[^[:alnum:]_]|$)";
+    regex = "(?<![[:alnum:]_])(?:" + regex + ")(?![[:alnum:]_])";
+  }
 
   bool utf = hasNonAscii(regex);
   uint32_t flags = PCRE2_MULTILINE;
@@ -101,10 +127,14 @@ Result<std::unique_ptr<LogMatcher>> LogMatcher::create(const GrepOptions& option
 
   m->pcre_ = std::make_unique<Pcre>();
   Pcre& pc = *m->pcre_;
+  pc.linear_regex = linear_regex;
+  pc.linear_options.set_log_errors(false);
+  pc.linear_options.set_case_sensitive(!options.ignore_case);
+  pc.linear_options.set_encoding(utf ? RE2::Options::EncodingUTF8 : RE2::Options::EncodingLatin1);
   int error = 0;
   PCRE2_SIZE offset = 0;
-  pc.code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(regex.data()), regex.size(), flags,
-                          &error, &offset, nullptr);
+  pc.code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(regex.data()), regex.size(), flags, &error,
+                          &offset, nullptr);
   if (!pc.code) {
     // Name the user's pattern that failed, not our combined expression.
     for (const auto& p : parts) {
@@ -167,7 +197,9 @@ LineResult LogMatcher::matchLine(const char* begin, const char* end) {
   int rc = pcre_->match(begin, end - begin, 0);
   if (rc >= 0) return LineResult::kMatch;
   if (rc == PCRE2_ERROR_NOMATCH) return LineResult::kNoMatch;
-  return LineResult::kTooComplex;  // match, depth or heap limit, JIT stack
+  // The match, depth or heap limit, or the JIT stack: on this line the
+  // pattern makes a backtracking matcher explode. Decide it in linear time.
+  return pcre_->linearMatchLine(begin, end);
 }
 
 void LogMatcher::chooseLiteral(const char* begin, const char* end) {
@@ -179,7 +211,8 @@ void LogMatcher::chooseLiteral(const char* begin, const char* end) {
   std::size_t best_hits = SIZE_MAX;
   for (const auto* candidate : candidates_) {
     std::size_t hits = 0;
-    for (const char* at = begin; (at = candidate->find(at, end)) != nullptr; at += candidate->size()) {
+    for (const char* at = begin; (at = candidate->find(at, end)) != nullptr;
+         at += candidate->size()) {
       ++hits;
     }
     if (hits < best_hits || (hits == best_hits && candidate->size() > literal_->size())) {

@@ -8,9 +8,14 @@
 // far faster than std::regex), and it speaks the regex dialect users know.
 // It backtracks, so a pathological pattern such as (a+)+$ could run for an
 // exponential time on one line: every match call carries a match limit
-// (kMatchLimit) and a line that exceeds it is reported as "too complex" and
-// skipped, so the work per line is bounded and a search stays linear in the
-// size of the logs.
+// (kMatchLimit), and a line that exceeds it is decided again by RE2, whose
+// automata never backtrack (time linear in the line's length), so the answer
+// is exact, as GNU grep's DFA gives it. Why RE2 and not PCRE2's own DFA
+// matcher: that one keeps a state per repetition count and ran out of its
+// workspace on a line of 4,000 a's even for a+$. RE2 cannot run
+// backreferences or lookaround; a line that needs them and hits the limit
+// is reported as "too complex" and skipped. The work per line is bounded
+// either way, and a search stays linear in the size of the logs.
 #pragma once
 
 #include <cstdint>

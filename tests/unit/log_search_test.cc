@@ -120,8 +120,7 @@ TEST_CASE("grep -c counts per stream across its files, including zero") {
   auto ci = grep({"-ci", "error"}, f.sets);
   CHECK(ci.out == "web:stdout:4\nweb:stderr:1\nworkers:w_0:stdout:0\nworkers:w_1:stdout:2\n");
   auto inverted = grep({"-cv", "ERROR"}, f.sets);
-  CHECK(inverted.out ==
-        "web:stdout:6\nweb:stderr:1\nworkers:w_0:stdout:0\nworkers:w_1:stdout:0\n");
+  CHECK(inverted.out == "web:stdout:6\nweb:stderr:1\nworkers:w_0:stdout:0\nworkers:w_1:stdout:0\n");
   auto capped = grep({"-c", "-m2", "ERROR", "web"}, f.sets);
   CHECK(capped.out == "web:stdout:2\nweb:stderr:1\n");
 }
@@ -186,7 +185,8 @@ TEST_CASE("grep -m stops a stream after N lines and still prints trailing contex
   TempDir dir;
   writeFile(dir / "c.log", "a\nM1\nb\nM2\nc\nd\ne\nM3\nf\n");
   std::vector<LogFileSet> sets = {{"c", LogStream::kStdout, dir / "c.log", 0}};
-  CHECK(grep({"-n", "-m1", "-A2", "M"}, sets).out == "c:stdout:2:M1\nc:stdout-3-b\nc:stdout-4-M2\n");
+  CHECK(grep({"-n", "-m1", "-A2", "M"}, sets).out ==
+        "c:stdout:2:M1\nc:stdout-3-b\nc:stdout-4-M2\n");
   Fixture f;
   CHECK(grep({"-m1", "ERROR", "web"}, f.sets).out ==
         "web:stdout:ERROR disk full\nweb:stderr:ERROR on stderr\r\n");
@@ -196,7 +196,8 @@ TEST_CASE("grep -m stops a stream after N lines and still prints trailing contex
 TEST_CASE("grep --json prints one valid JSON object per line, whatever the bytes") {
   Fixture f;
   auto r = grep({"--json", "ERROR", "workers:*"}, f.sets);
-  CHECK(r.out == "{\"process\":\"workers:w_1\",\"stream\":\"stdout\",\"file\":\"" + f.dir / "w1.log" +
+  CHECK(r.out == "{\"process\":\"workers:w_1\",\"stream\":\"stdout\",\"file\":\"" +
+                     f.dir / "w1.log" +
                      "\",\"line\":1,\"type\":\"match\",\"text\":\"bin\\u0000ary ERROR\\u0001\"}\n"
                      "{\"process\":\"workers:w_1\",\"stream\":\"stdout\",\"file\":\"" +
                      f.dir / "w1.log" +
@@ -209,8 +210,9 @@ TEST_CASE("grep --json prints one valid JSON object per line, whatever the bytes
                        f.dir / "web.log.1" +
                        "\",\"line\":3,\"type\":\"match\",\"text\":\"ERROR timeout\"}\n");
   auto count = grep({"--json", "-c", "ERROR", "web"}, f.sets);
-  CHECK(count.out == "{\"process\":\"web\",\"stream\":\"stdout\",\"count\":3}\n"
-                     "{\"process\":\"web\",\"stream\":\"stderr\",\"count\":1}\n");
+  CHECK(count.out ==
+        "{\"process\":\"web\",\"stream\":\"stdout\",\"count\":3}\n"
+        "{\"process\":\"web\",\"stream\":\"stderr\",\"count\":1}\n");
   auto listed = grep({"--json", "-l", "stderr"}, f.sets);
   CHECK(listed.out == "{\"process\":\"web\",\"stream\":\"stderr\"}\n");
 }
@@ -233,7 +235,8 @@ TEST_CASE("grep reports an invalid regex and unknown names with exit 2") {
   Fixture f;
   auto bad = grep({"("}, f.sets);
   CHECK(bad.rc == 2);
-  CHECK(bad.err == "supervisorctl grep: invalid regex '(': missing closing parenthesis (at offset 1)\n");
+  CHECK(bad.err ==
+        "supervisorctl grep: invalid regex '(': missing closing parenthesis (at offset 1)\n");
   auto name = grep({"x", "nope"}, f.sets);
   CHECK(name.rc == 2);
   CHECK(name.err == "supervisorctl grep: nope: no such process\n");
@@ -316,26 +319,53 @@ TEST_CASE("grep finds lines that cross read blocks and lines longer than a block
   writeFile(dir / "big.log", text);
   std::vector<LogFileSet> sets = {{"big", LogStream::kStdout, dir / "big.log", 0}};
   CHECK(grep({"-n", "NEEDLE"}, sets).out == expected);
-  CHECK(grep({"-n", "NEE+DLE"}, sets).out == expected);  // regex with a literal prefilter
+  CHECK(grep({"-n", "NEE+DLE"}, sets).out == expected);     // regex with a literal prefilter
   CHECK(grep({"-n", "N[E]{2}DLE"}, sets).out == expected);  // regex over whole blocks
   CHECK(grep({"-c", "-v", "NEEDLE"}, sets).out ==
-        "big:stdout:" + std::to_string(lineno - std::count(expected.begin(), expected.end(), '\n')) +
-            "\n");
+        "big:stdout:" +
+            std::to_string(lineno - std::count(expected.begin(), expected.end(), '\n')) + "\n");
   CHECK(grep({"-n", "-B1", "tail NEEDLE"}, sets).out ==
-        "big:stdout-" + std::to_string(long_lineno) + "-" + long_line + "\nbig:stdout:" +
-            std::to_string(long_lineno + 1) + ":tail NEEDLE\n");
+        "big:stdout-" + std::to_string(long_lineno) + "-" + long_line +
+            "\nbig:stdout:" + std::to_string(long_lineno + 1) + ":tail NEEDLE\n");
 }
 
-TEST_CASE("A catastrophic regex stops at the backtracking limit instead of hanging") {
+TEST_CASE("A catastrophic regex is decided in linear time once the backtracking limit is hit") {
   // (a+)+$ against a long run of a's that ends in '!' backtracks
-  // exponentially; the match limit bounds the work on that line, the line
-  // is reported by number and skipped, and the rest of the file is searched.
+  // exponentially. At the match limit RE2 decides the line instead, so the
+  // answer is exact: line 1 does not match, line 2 does, nothing is skipped.
   TempDir dir;
-  writeFile(dir / "p.log", std::string(30000, 'a') + "!\naaa\n");
+  writeFile(dir / "p.log", std::string(30000, 'a') + "!\naaa\n" + std::string(5000, 'a') + "b\n");
   std::vector<LogFileSet> sets = {{"p", LogStream::kStdout, dir / "p.log", 0}};
   auto r = grep({"-n", "(a+)+$"}, sets);
-  CHECK(r.rc == 2);
+  CHECK(r.rc == 0);
   CHECK(r.out == "p:stdout:2:aaa\n");
+  CHECK(r.err.empty());
+  // A pattern that matches one of the exploding lines.
+  auto counted = grep({"-c", "(a*)*b"}, sets);
+  CHECK(counted.out == "p:stdout:1\n");
+  CHECK(counted.rc == 0);
+  CHECK(counted.err.empty());
+  // No line matches: grep's 1, not an error, also with -w (lookaround, which
+  // RE2 lacks, is rewritten for it) and -i.
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"-c", "(a+)+c$"}, {"-c", "-w", "(a+)+c"}, {"-c", "-i", "(A+)+C$"}}) {
+    INFO(args[1]);
+    auto none = grep(args, sets);
+    CHECK(none.rc == 1);
+    CHECK(none.out == "p:stdout:0\n");
+    CHECK(none.err.empty());
+  }
+}
+
+TEST_CASE("A catastrophic regex with a backreference stops at the limit and the line is skipped") {
+  // RE2 cannot run backreferences, so such a line is reported by number and
+  // skipped, and the rest of the file is searched.
+  TempDir dir;
+  writeFile(dir / "p.log", std::string(30000, 'a') + "!\naaaa\n");
+  std::vector<LogFileSet> sets = {{"p", LogStream::kStdout, dir / "p.log", 0}};
+  auto r = grep({"-n", "^(a+)+\\1$"}, sets);
+  CHECK(r.rc == 2);
+  CHECK(r.out == "p:stdout:2:aaaa\n");
   CHECK(r.err == "supervisorctl grep: " + dir / "p.log" +
                      ": line 1: regular expression too complex (backtracking limit exceeded), "
                      "line skipped\n");
