@@ -11,11 +11,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "common/config_parse_context.h"
 #include "common/py_text.h"
+#include "common/read_file.h"
 #include "common/shlex.h"
 
 extern char** environ;
@@ -91,14 +90,9 @@ std::string defaultTempDir(const ParseOptions& opts) {
 Status readIni(ParseContext& ctx, bool* ini_ok) {
   *ini_ok = false;
   if (!pathExists(ctx.configfile)) return Error{"could not find config file " + ctx.configfile};
-  struct stat st;
-  std::ifstream in(ctx.configfile, std::ios::binary);
-  if (!in || (::stat(ctx.configfile.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
-    return Error{"could not read config file " + ctx.configfile};
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  Status read = ctx.ini.readString(buf.str(), ctx.configfile);
+  auto text = readWholeFile(ctx.configfile);
+  if (!text) return Error{"could not read config file " + ctx.configfile};
+  Status read = ctx.ini.readString(*text, ctx.configfile);
   if (!read.ok()) return read;
   *ini_ok = true;
   if (!ctx.ini.hasSection("include")) return okStatus();
@@ -369,11 +363,9 @@ Result<Config> loadCtlConfig(const std::string& path, const ParseOptions& opts) 
   initContext(ctx, path);
   ctx.here = dirName(detail::normalize(ctx, path));
   if (!pathExists(path)) return Error{"could not find config file " + path};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"could not read config file " + path};
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  Status read = ctx.ini.readString(buf.str(), path);
+  auto text = readWholeFile(path);
+  if (!text) return Error{"could not read config file " + path};
+  Status read = ctx.ini.readString(*text, path);
   if (!read.ok()) return read.error();
   Config cfg;
   cfg.path = path;

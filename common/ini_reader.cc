@@ -3,11 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <type_traits>
 
 #include "common/py_text.h"
+#include "common/read_file.h"
 
 namespace sup {
 namespace {
@@ -249,12 +248,10 @@ Status IniDocument::readString(std::string_view text, const std::string& source)
 Status IniDocument::readFile(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return okStatus();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return okStatus();
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  auto text = readWholeFile(path);
+  if (!text) return okStatus();
   std::vector<std::string> before = sections();
-  Status status = readString(buf.str(), path);
+  Status status = readString(*text, path);
   for (const auto& s : sections_) {
     if (std::find(before.begin(), before.end(), s.name) == before.end()) {
       section_to_file_[s.name] = path;

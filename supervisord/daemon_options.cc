@@ -2,14 +2,19 @@
 
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
+#include <set>
+
+#include "common/py_getopt.h"
+#include "common/py_text.h"
 
 namespace sup {
 
 std::string daemonUsage(const std::string& argv0) {
   return "supervisord -- run a set of applications as daemons.\n"
          "\n"
-         "Usage: " + argv0 + " [options]\n"
+         "Usage: " +
+         argv0 +
+         " [options]\n"
          "\n"
          "Options:\n"
          "-c/--configuration FILENAME -- configuration file path (searches if not given)\n"
@@ -35,72 +40,92 @@ std::string daemonUsage(const std::string& argv0) {
          "--print-config -- parse and validate the config, print it as JSON and exit\n";
 }
 
+namespace {
+
+// What an option does once getopt has matched it.
+enum class Kind { kHelp, kVersion, kConfig, kFlag, kValue, kIgnored, kPrintConfig, kNodeName };
+
+struct DaemonOpt {
+  GetoptSpec spec;
+  Kind kind;
+  const char* option;  ///< the [supervisord] option it overrides (kFlag, kValue)
+};
+
+// Supervisor's ServerOptions, in its order, then our two extensions.
+// --profile_options is accepted and ignored: we have no Python profiler.
+constexpr DaemonOpt kDaemonOpts[] = {
+    {{'h', "help", false}, Kind::kHelp, nullptr},
+    {{'?', nullptr, false}, Kind::kHelp, nullptr},
+    {{'c', "configuration", true}, Kind::kConfig, nullptr},
+    {{'v', "version", false}, Kind::kVersion, nullptr},
+    {{'n', "nodaemon", false}, Kind::kFlag, "nodaemon"},
+    {{'u', "user", true}, Kind::kValue, "user"},
+    {{'m', "umask", true}, Kind::kValue, "umask"},
+    {{'d', "directory", true}, Kind::kValue, "directory"},
+    {{'l', "logfile", true}, Kind::kValue, "logfile"},
+    {{'y', "logfile_maxbytes", true}, Kind::kValue, "logfile_maxbytes"},
+    {{'z', "logfile_backups", true}, Kind::kValue, "logfile_backups"},
+    {{'e', "loglevel", true}, Kind::kValue, "loglevel"},
+    {{'j', "pidfile", true}, Kind::kValue, "pidfile"},
+    {{'i', "identifier", true}, Kind::kValue, "identifier"},
+    {{'q', "childlogdir", true}, Kind::kValue, "childlogdir"},
+    {{'a', "minfds", true}, Kind::kValue, "minfds"},
+    {{'\0', "minprocs", true}, Kind::kValue, "minprocs"},
+    {{'k', "nocleanup", false}, Kind::kFlag, "nocleanup"},
+    {{'t', "strip_ansi", false}, Kind::kFlag, "strip_ansi"},
+    {{'\0', "profile_options", true}, Kind::kIgnored, "profile_options"},
+    {{'s', "silent", false}, Kind::kFlag, "silent"},
+    {{'\0', "print-config", false, true}, Kind::kPrintConfig, nullptr},
+    {{'\0', "node-name", true, true}, Kind::kNodeName, nullptr},  // corpus tests
+};
+
+}  // namespace
+
 DaemonOptionsResult parseDaemonOptions(int argc, char** argv) {
   DaemonOptions o;
   if (argc > 0) o.argv0 = argv[0];
-  CLI::App app{"supervisord"};
-  app.set_help_flag();  // -h prints Supervisor's own text, below
-  app.allow_extras(true);
-  std::string config;
-  app.add_option("-c,--configuration", config);
-  app.add_flag("-h,--help,-?", o.help);
-  app.add_flag("-v,--version", o.version);
-  app.add_flag("--print-config", o.print_config);
-  std::string node_name;
-  app.add_option("--node-name", node_name)->group("");  // hidden: corpus tests
-
-  // Flags that map onto boolean [supervisord] options.
-  struct BoolFlag {
-    const char* spec;
-    const char* option;
-    bool value;
-  };
-  BoolFlag bools[] = {{"-n,--nodaemon", "nodaemon", false},
-                      {"-s,--silent", "silent", false},
-                      {"-k,--nocleanup", "nocleanup", false},
-                      {"-t,--strip_ansi", "strip_ansi", false}};
-  for (auto& b : bools) app.add_flag(b.spec, b.value);
-  // Options with a value.
-  struct ValueOpt {
-    const char* spec;
-    const char* option;
-  };
-  ValueOpt values[] = {{"-u,--user", "user"},
-                       {"-m,--umask", "umask"},
-                       {"-d,--directory", "directory"},
-                       {"-l,--logfile", "logfile"},
-                       {"-y,--logfile_maxbytes", "logfile_maxbytes"},
-                       {"-z,--logfile_backups", "logfile_backups"},
-                       {"-e,--loglevel", "loglevel"},
-                       {"-j,--pidfile", "pidfile"},
-                       {"-i,--identifier", "identifier"},
-                       {"-q,--childlogdir", "childlogdir"},
-                       {"-a,--minfds", "minfds"},
-                       {"--minprocs", "minprocs"}};
-  std::vector<std::string> given(std::size(values));
-  std::vector<CLI::Option*> value_opts;
-  for (size_t i = 0; i < given.size(); ++i)
-    value_opts.push_back(app.add_option(values[i].spec, given[i]));
-  std::string profile;
-  app.add_option("--profile_options", profile)->group("");
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return {std::nullopt, e.what()};
+  std::vector<GetoptSpec> specs;
+  for (const auto& d : kDaemonOpts) specs.push_back(d.spec);
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  auto parsed = pyGetopt(args, specs);
+  if (!parsed) return {std::nullopt, parsed.error().message};
+  if (!parsed->positionals.empty()) {
+    std::string list;
+    for (const auto& p : parsed->positionals) list += (list.empty() ? "" : ", ") + py::repr(p);
+    return {std::nullopt, "positional arguments are not supported: [" + list + "]"};
   }
-  std::vector<std::string> rest = app.remaining();
-  if (!rest.empty()) {
-    const std::string first = rest.front();
-    if (!first.empty() && first[0] == '-') return {std::nullopt, "option " + first + " not recognized"};
-    return {std::nullopt, "positional arguments are not supported"};
+  // Options take effect in order, as Supervisor's handlers do: -h or -v
+  // acts at once (so "-vh" prints the version), and a setting given twice
+  // is refused.
+  std::set<std::string_view> seen;
+  for (const auto& item : parsed->options) {
+    const DaemonOpt& d = kDaemonOpts[item.index];
+    switch (d.kind) {
+      case Kind::kHelp:
+        o.help = true;
+        return {o, ""};
+      case Kind::kVersion:
+        o.version = true;
+        return {o, ""};
+      case Kind::kPrintConfig:
+        o.print_config = true;
+        continue;
+      case Kind::kNodeName:
+        o.node_name = item.value;
+        continue;
+      case Kind::kConfig:
+      case Kind::kFlag:
+      case Kind::kValue:
+      case Kind::kIgnored:
+        break;
+    }
+    std::string_view name = d.option ? d.option : "configfile";
+    if (!seen.insert(name).second)
+      return {std::nullopt, "conflicting command line option '" + item.as_given + "'"};
+    if (d.kind == Kind::kConfig) o.config_path = item.value;
+    if (d.kind == Kind::kFlag) o.overrides[d.option] = "true";
+    if (d.kind == Kind::kValue) o.overrides[d.option] = item.value;
   }
-  if (app.count("-c")) o.config_path = config;
-  if (app.count("--node-name")) o.node_name = node_name;
-  for (auto& b : bools)
-    if (b.value) o.overrides[b.option] = "true";
-  for (size_t i = 0; i < value_opts.size(); ++i)
-    if (value_opts[i]->count()) o.overrides[values[i].option] = given[i];
   return {o, ""};
 }
 
@@ -118,8 +143,9 @@ std::vector<std::string> defaultConfigSearchPaths(const std::string& argv0) {
     if (here.empty()) return tail;
     return here.back() == '/' ? here + tail : here + "/" + tail;
   };
-  return {join("etc/supervisord.conf"), join("supervisord.conf"), "supervisord.conf",
-          "etc/supervisord.conf",       "/etc/supervisord.conf",  "/etc/supervisor/supervisord.conf"};
+  return {join("etc/supervisord.conf"), join("supervisord.conf"),
+          "supervisord.conf",           "etc/supervisord.conf",
+          "/etc/supervisord.conf",      "/etc/supervisor/supervisord.conf"};
 }
 
 std::optional<std::string> findDefaultConfig(const std::string& argv0, std::string* error) {

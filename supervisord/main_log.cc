@@ -8,10 +8,6 @@
 #include <cstdio>
 #include <ctime>
 
-#include <spdlog/details/null_mutex.h>
-#include <spdlog/logger.h>
-#include <spdlog/sinks/base_sink.h>
-
 #include "supervisord/rotating_file.h"
 
 namespace sup {
@@ -31,48 +27,40 @@ std::optional<LogLevel> parseLogLevel(std::string_view name) {
 
 const char* logLevelLabel(LogLevel level) {
   switch (level) {
-    case LogLevel::Critical: return "CRIT";
-    case LogLevel::Error: return "ERRO";
-    case LogLevel::Warn: return "WARN";
-    case LogLevel::Info: return "INFO";
-    case LogLevel::Debug: return "DEBG";
-    case LogLevel::Trace: return "TRAC";
-    case LogLevel::Blather: return "BLAT";
+    case LogLevel::Critical:
+      return "CRIT";
+    case LogLevel::Error:
+      return "ERRO";
+    case LogLevel::Warn:
+      return "WARN";
+    case LogLevel::Info:
+      return "INFO";
+    case LogLevel::Debug:
+      return "DEBG";
+    case LogLevel::Trace:
+      return "TRAC";
+    case LogLevel::Blather:
+      return "BLAT";
   }
   return "INFO";
 }
 
-static spdlog::level::level_enum toSpdlog(LogLevel level) {
-  switch (level) {
-    case LogLevel::Critical: return spdlog::level::critical;
-    case LogLevel::Error: return spdlog::level::err;
-    case LogLevel::Warn: return spdlog::level::warn;
-    case LogLevel::Info: return spdlog::level::info;
-    case LogLevel::Debug: return spdlog::level::debug;
-    default: return spdlog::level::trace;  // TRAC and BLAT share spdlog's lowest
-  }
-}
-
-// spdlog has six levels and Supervisor seven, so the sink takes the label
-// from `current` (set by MainLog::log just before each call) rather than
-// from the spdlog level. Single-threaded by design: null_mutex.
-class MainLogSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+// Where the main log's lines go, each already in Supervisor's format.
+// Single-threaded by design: the daemon logs from its one event loop.
+class MainLogSink {
  public:
-  LogLevel current = LogLevel::Info;
   bool echo_stdout = false;
   bool use_syslog = false;
   std::unique_ptr<RotatingFile> file;
 
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    std::string_view body(msg.payload.data(), msg.payload.size());
+  void write(LogLevel level, std::string_view body) {
     if (use_syslog) {
-      ::syslog(LOG_INFO, "%s %.*s", logLevelLabel(current), static_cast<int>(body.size()),
+      ::syslog(LOG_INFO, "%s %.*s", logLevelLabel(level), static_cast<int>(body.size()),
                body.data());
     }
-    std::string line = timestamp(msg.time);
+    std::string line = timestamp(std::chrono::system_clock::now());
     line += ' ';
-    line += logLevelLabel(current);
+    line += logLevelLabel(level);
     line += ' ';
     line.append(body);
     line += '\n';
@@ -88,7 +76,6 @@ class MainLogSink final : public spdlog::sinks::base_sink<spdlog::details::null_
       }
     }
   }
-  void flush_() override {}
 
  private:
   static std::string timestamp(std::chrono::system_clock::time_point tp) {
@@ -105,13 +92,7 @@ class MainLogSink final : public spdlog::sinks::base_sink<spdlog::details::null_
   }
 };
 
-MainLog::MainLog()
-    : sink_(std::make_shared<MainLogSink>()),
-      logger_(std::make_shared<spdlog::logger>("supervisord", sink_)) {
-  logger_->set_level(spdlog::level::trace);
-  logger_->flush_on(spdlog::level::trace);
-}
-
+MainLog::MainLog() : sink_(std::make_unique<MainLogSink>()) {}
 MainLog::~MainLog() = default;
 
 bool MainLog::open(const MainLogOptions& opts, std::string* error) {
@@ -139,18 +120,23 @@ void MainLog::log(LogLevel level, std::string_view message) {
     pending_.emplace_back(level, std::string(message));
     return;
   }
-  sink_->current = level;
-  logger_->log(toSpdlog(level), spdlog::string_view_t(message.data(), message.size()));
+  sink_->write(level, message);
 }
 
-void MainLog::setEchoStdout(bool on) { sink_->echo_stdout = on; }
+void MainLog::setEchoStdout(bool on) {
+  sink_->echo_stdout = on;
+}
 
 void MainLog::reopen() {
   if (sink_->file) sink_->file->reopen();
 }
 
-bool MainLog::clear() { return sink_->file ? sink_->file->clear() : false; }
+bool MainLog::clear() {
+  return sink_->file ? sink_->file->clear() : false;
+}
 
-std::string MainLog::path() const { return sink_->file ? sink_->file->path() : std::string(); }
+std::string MainLog::path() const {
+  return sink_->file ? sink_->file->path() : std::string();
+}
 
 }  // namespace sup

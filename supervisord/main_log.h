@@ -1,5 +1,5 @@
-// supervisord's own log ("the main log"): spdlog with one synchronous custom
-// sink that writes Supervisor's line format
+// supervisord's own log ("the main log"): one synchronous sink that writes
+// Supervisor's line format
 //   2026-11-22 02:05:46,703 INFO spawned: 'web' with pid 8607
 // to a RotatingFile (Supervisor's .1 ... .N names), to syslog for
 // logfile=syslog, and also to stdout when running in the foreground.
@@ -12,10 +12,6 @@
 #include <vector>
 
 #include "supervisord/process_state.h"  // LogLevel
-
-namespace spdlog {
-class logger;
-}
 
 namespace sup {
 
@@ -67,8 +63,10 @@ class MainLog {
 
  private:
   LogLevel level_ = LogLevel::Info;
-  std::shared_ptr<MainLogSink> sink_;
-  std::shared_ptr<spdlog::logger> logger_;
+  // No spdlog: the sink formats every line itself (Supervisor's format and
+  // its seven levels, which spdlog does not have), so spdlog was a pass-
+  // through that linked spdlog and fmt (~130 KB of code) into the daemon.
+  std::unique_ptr<MainLogSink> sink_;
   bool opened_ = false;
   std::vector<std::pair<LogLevel, std::string>> pending_;
 };

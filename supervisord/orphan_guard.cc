@@ -2,13 +2,59 @@
 // parsing and the decision whether and how to stop a recorded child.
 #include "supervisord/orphan_guard.h"
 
+#include <algorithm>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
-#include <sstream>
+#include <string_view>
 
 namespace sup {
 
-std::string childStatePath(const std::string& pidfile) { return pidfile + ".children"; }
+namespace {
+
+// Whitespace-separated fields read one at a time (what `istream >> x` did,
+// without iostreams: they would link libstdc++'s locale code into the
+// daemon).
+class Fields {
+ public:
+  explicit Fields(std::string_view text) : rest_(text) {}
+
+  std::string_view next() {
+    skipSpace();
+    std::size_t end = 0;
+    while (end < rest_.size() && !isSpace(rest_[end])) ++end;
+    std::string_view field = rest_.substr(0, end);
+    rest_.remove_prefix(end);
+    return field;
+  }
+
+  /// The next field as a whole number; false if it is missing or not one.
+  template <class T>
+  bool number(T& out) {
+    std::string_view f = next();
+    auto [end, ec] = std::from_chars(f.data(), f.data() + f.size(), out);
+    return !f.empty() && ec == std::errc() && end == f.data() + f.size();
+  }
+
+  /// Everything after the next run of spaces.
+  std::string_view remainder() {
+    skipSpace();
+    return rest_;
+  }
+
+ private:
+  static bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+  void skipSpace() {
+    while (!rest_.empty() && isSpace(rest_.front())) rest_.remove_prefix(1);
+  }
+  std::string_view rest_;
+};
+
+}  // namespace
+
+std::string childStatePath(const std::string& pidfile) {
+  return pidfile + ".children";
+}
 
 ChildRecord makeChildRecord(int pid, unsigned long long start_time, const ProcessConfig& config) {
   ChildRecord r;
@@ -27,30 +73,31 @@ std::string formatChildState(const ChildState& state) {
   for (const ChildRecord& r : state.children) {
     out += std::to_string(r.pid) + " " + std::to_string(r.start_time) + " " +
            std::to_string(r.stopsignal) + " " + (r.stopasgroup ? "1" : "0") + " " +
-           (r.killasgroup ? "1" : "0") + " " + std::to_string(r.stopwaitsecs) + " " + r.name +
-           "\n";
+           (r.killasgroup ? "1" : "0") + " " + std::to_string(r.stopwaitsecs) + " " + r.name + "\n";
   }
   return out;
 }
 
 ChildState parseChildState(const std::string& text) {
   ChildState state;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("boot ", 0) == 0) {
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    std::string_view line = rest.substr(0, rest.find('\n'));
+    rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+    if (line.starts_with("boot ")) {
       state.boot_id = line.substr(5);
       continue;
     }
-    std::istringstream fields(line);
+    Fields fields(line);
     ChildRecord r;
     int stopasgroup = -1, killasgroup = -1;
-    if (!(fields >> r.pid >> r.start_time >> r.stopsignal >> stopasgroup >> killasgroup >>
-          r.stopwaitsecs))
+    if (!(fields.number(r.pid) && fields.number(r.start_time) && fields.number(r.stopsignal) &&
+          fields.number(stopasgroup) && fields.number(killasgroup) &&
+          fields.number(r.stopwaitsecs)))
       continue;
-    fields >> std::ws;
-    std::getline(fields, r.name);
-    bool flags_ok = (stopasgroup == 0 || stopasgroup == 1) && (killasgroup == 0 || killasgroup == 1);
+    r.name = fields.remainder();
+    bool flags_ok =
+        (stopasgroup == 0 || stopasgroup == 1) && (killasgroup == 0 || killasgroup == 1);
     // pid 1 and below would address init, every process or a group by
     // accident: never from a file we wrote.
     if (r.pid <= 1 || r.start_time == 0 || r.stopsignal <= 0 || r.stopsignal >= NSIG ||
@@ -69,13 +116,14 @@ std::optional<ProcStat> parseProcStat(const std::string& text) {
   //  itrealvalue starttime ..." - starttime is field 22, the 20th after comm.
   auto close_paren = text.rfind(')');
   if (close_paren == std::string::npos) return std::nullopt;
-  std::istringstream in(text.substr(close_paren + 1));
+  Fields in(std::string_view(text).substr(close_paren + 1));
   ProcStat st;
-  std::string field;
-  if (!(in >> st.state)) return std::nullopt;
+  std::string_view state = in.next();
+  if (state.empty()) return std::nullopt;
+  st.state = state.front();
   for (int i = 4; i < 22; ++i)
-    if (!(in >> field)) return std::nullopt;
-  if (!(in >> st.start_time)) return std::nullopt;
+    if (in.next().empty()) return std::nullopt;
+  if (!in.number(st.start_time)) return std::nullopt;
   return st;
 }
 

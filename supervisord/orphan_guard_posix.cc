@@ -10,10 +10,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "common/read_file.h"
 #include "common/signal_names.h"
 #include "supervisord/event_loop.h"
 #include "supervisord/main_log.h"
@@ -24,10 +23,7 @@ namespace sup {
 namespace {
 
 std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return readWholeFile(path).value_or("");
 }
 
 std::optional<ProcStat> readProcStat(int pid) {
@@ -119,8 +115,8 @@ std::unique_ptr<Spawner> OrphanGuard::wrap(std::unique_ptr<Spawner> inner) {
 void OrphanGuard::track(Supervisor& supervisor, EventLoop& loop) {
   loop_ = &loop;
   supervisor.subscribe([this](const ProcessId& id, ProcessState, ProcessState to) {
-    if (to == ProcessState::Stopped || to == ProcessState::Exited ||
-        to == ProcessState::Backoff || to == ProcessState::Fatal)
+    if (to == ProcessState::Stopped || to == ProcessState::Exited || to == ProcessState::Backoff ||
+        to == ProcessState::Fatal)
       forget(id.group, id.name);
   });
 }
@@ -221,9 +217,8 @@ void OrphanGuard::stopLeftovers(const std::string& pidfile, MainLog& log) {
       if (it->deadline > now) {
         ++it;
       } else if (!it->killed) {
-        log.warn("killing orphan '" + it->record.name + "' (pid " +
-                 std::to_string(it->record.pid) + ") with SIGKILL to " +
-                 targetText(it->plan.kill_target));
+        log.warn("killing orphan '" + it->record.name + "' (pid " + std::to_string(it->record.pid) +
+                 ") with SIGKILL to " + targetText(it->plan.kill_target));
         ::kill(it->plan.kill_target, SIGKILL);
         it->killed = true;
         it->deadline = now + std::chrono::seconds(2);

@@ -27,9 +27,17 @@ struct CaptureSettings {
 };
 
 /// Remove AUTO child logs left by an earlier run (Supervisor's
-/// clear_autochildlogdir): names matching
-/// `.+?---<identifier>-\S+\.log\.{0,1}\d{0,4}` in childlogdir.
+/// clear_autochildlogdir): the names in childlogdir that isAutoChildLogName().
 void cleanupAutoChildLogs(const CaptureSettings& settings, MainLog& log);
+
+/// Whether Supervisor's re.match(r'.+?---<identifier>-\S+\.log\.{0,1}\d{0,4}')
+/// accepts this file name. Anchored at the start only, the optional tail can
+/// match nothing, so this is: at least one character (no newline), then
+/// "---<identifier>-", then one or more non-whitespace characters up to a
+/// ".log". The identifier is matched literally: Supervisor pastes it into
+/// the pattern unescaped, which only changes anything for an identifier
+/// holding regex syntax (and one like "a(b" makes Python fail at startup).
+bool isAutoChildLogName(std::string_view name, std::string_view identifier);
 
 /// Strip ANSI escapes `ESC[` ... up to one of "HfABCDRsuJKhlpm".
 std::string stripAnsi(std::string_view data);

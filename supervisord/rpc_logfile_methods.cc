@@ -23,11 +23,7 @@ namespace {
 using rpc::json;
 
 const ProcessConfig* processConfig(const Supervisor& sup, const ProcessInfo& info) {
-  const GroupConfig* group = sup.groupConfig(info.group);
-  if (group == nullptr) return nullptr;
-  for (const auto& p : group->processes)
-    if (p.name == info.name) return &p;
-  return nullptr;
+  return sup.processConfig(ProcessId{info.group, info.name});
 }
 
 proto::LogFileEntry entry(const ProcessInfo& info, const char* channel, const std::string& path,

@@ -13,7 +13,9 @@ namespace sup::rpc {
 
 namespace {
 
-void incorrect(const RpcReply& reply) { reply.fault(proto::Fault::kIncorrectParameters); }
+void incorrect(const RpcReply& reply) {
+  reply.fault(proto::Fault::kIncorrectParameters);
+}
 
 std::optional<std::int64_t> decimal(const std::string& text) {
   std::size_t b = text.find_first_not_of(" \t\n");
@@ -50,7 +52,8 @@ std::optional<std::int64_t> intParam(const json& params, std::size_t i, const Rp
     if (v.is_number_integer()) return v.get<std::int64_t>();
     if (v.is_number_float()) {
       double d = v.get<double>();
-      if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+      if (d == static_cast<double>(static_cast<std::int64_t>(d)))
+        return static_cast<std::int64_t>(d);
     }
     if (v.is_string()) {
       if (auto n = decimal(v.get<std::string>())) return n;
@@ -151,14 +154,9 @@ std::vector<ProcessId> allByPriority(const Supervisor& sup) {
   std::vector<ProcessId> out;
   for (const auto& group : sup.groupNames()) {
     std::vector<std::pair<int, ProcessId>> members;
-    const GroupConfig* gc = sup.groupConfig(group);
     for (const auto& id : sup.groupProcesses(group)) {
-      int prio = 999;
-      if (gc) {
-        for (const auto& pc : gc->processes)
-          if (pc.name == id.name) prio = pc.priority;
-      }
-      members.emplace_back(prio, id);
+      const ProcessConfig* pc = sup.processConfig(id);
+      members.emplace_back(pc ? pc->priority : 999, id);
     }
     std::stable_sort(members.begin(), members.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -195,7 +193,8 @@ std::optional<std::string> readAt(std::FILE* f, std::int64_t offset, std::int64_
   char buf[65536];
   while (length < 0 || static_cast<std::int64_t>(data.size()) < length) {
     std::size_t want = sizeof buf;
-    if (length >= 0) want = std::min<std::size_t>(want, static_cast<std::size_t>(length) - data.size());
+    if (length >= 0)
+      want = std::min<std::size_t>(want, static_cast<std::size_t>(length) - data.size());
     std::size_t n = std::fread(buf, 1, want, f);
     data.append(buf, n);
     if (n < want) {

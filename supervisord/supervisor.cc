@@ -20,10 +20,14 @@ namespace sup {
 
 const char* supervisorStateName(SupervisorState s) {
   switch (s) {
-    case SupervisorState::Fatal: return "FATAL";
-    case SupervisorState::Running: return "RUNNING";
-    case SupervisorState::Restarting: return "RESTARTING";
-    case SupervisorState::Shutdown: return "SHUTDOWN";
+    case SupervisorState::Fatal:
+      return "FATAL";
+    case SupervisorState::Running:
+      return "RUNNING";
+    case SupervisorState::Restarting:
+      return "RESTARTING";
+    case SupervisorState::Shutdown:
+      return "SHUTDOWN";
   }
   return "UNKNOWN";
 }
@@ -78,13 +82,16 @@ Supervisor::Group* Supervisor::findGroup(const std::string& name) const {
 
 void Supervisor::addGroupInternal(const GroupConfig& config) {
   auto group = std::make_unique<Group>();
-  group->config = config;
   for (const auto& pc : config.processes) {
     auto p = std::make_unique<Process>(pc);
     p->id = ProcessId{config.name, pc.name};
     p->capture = std::make_unique<OutputCapture>(loop_, log_, pc, capture_settings_);
     group->processes.push_back(std::move(p));
   }
+  // Everything but the processes, whose configs the state machines hold.
+  GroupConfig& header = group->config;
+  header = config;
+  std::vector<ProcessConfig>().swap(header.processes);
   Group* g = group.get();
   // Keep groups_ in start order (priority, then name) like the config.
   auto pos = std::find_if(groups_.begin(), groups_.end(), [&](const auto& other) {
@@ -246,7 +253,9 @@ int Supervisor::subscribe(StateListener listener) {
   return id;
 }
 
-void Supervisor::unsubscribe(int id) { listeners_.erase(id); }
+void Supervisor::unsubscribe(int id) {
+  listeners_.erase(id);
+}
 
 // ---------------------------------------------------------------- signals
 
@@ -288,13 +297,19 @@ void Supervisor::reopenLogs() {
     for (auto& p : g->processes) p->capture->reopen();
 }
 
-std::string Supervisor::mainLogPath() const { return log_.path(); }
+std::string Supervisor::mainLogPath() const {
+  return log_.path();
+}
 
-bool Supervisor::clearMainLog() { return log_.clear(); }
+bool Supervisor::clearMainLog() {
+  return log_.clear();
+}
 
 // ------------------------------------------------------- shutdown / restart
 
-void Supervisor::shutdown() { beginStopAll(SupervisorState::Shutdown); }
+void Supervisor::shutdown() {
+  beginStopAll(SupervisorState::Shutdown);
+}
 
 void Supervisor::restart() {
   if (state_ == SupervisorState::Shutdown) return;

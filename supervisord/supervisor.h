@@ -148,8 +148,12 @@ class Supervisor {
   std::vector<ProcessId> allProcessIds() const;
   /// Names of the active groups, in start order.
   std::vector<std::string> groupNames() const;
-  /// The config of an active group, or nullptr.
+  /// The config of an active group, or nullptr. Its `processes` is empty:
+  /// each process's config is kept once, by its state machine
+  /// (processConfig()), not a second time here (~1 KB per program).
   const GroupConfig* groupConfig(const std::string& group) const;
+  /// The config of an active process, or nullptr.
+  const ProcessConfig* processConfig(const ProcessId& id) const;
   /// Processes of a group in start order (empty if no such group).
   std::vector<ProcessId> groupProcesses(const std::string& group) const;
 
@@ -194,6 +198,7 @@ class Supervisor {
  private:
   struct Process;
   struct Group;
+  static bool sameConfig(const Group& current, const GroupConfig& fresh);
   struct Waiter;
 
   Process* find(const ProcessId& id) const;

@@ -12,25 +12,44 @@ namespace sup {
 
 const char* faultName(Fault f) {
   switch (f) {
-    case Fault::None: return "NONE";
-    case Fault::UnknownMethod: return "UNKNOWN_METHOD";
-    case Fault::IncorrectParameters: return "INCORRECT_PARAMETERS";
-    case Fault::BadArguments: return "BAD_ARGUMENTS";
-    case Fault::SignatureUnsupported: return "SIGNATURE_UNSUPPORTED";
-    case Fault::ShutdownState: return "SHUTDOWN_STATE";
-    case Fault::BadName: return "BAD_NAME";
-    case Fault::BadSignal: return "BAD_SIGNAL";
-    case Fault::NoFile: return "NO_FILE";
-    case Fault::NotExecutable: return "NOT_EXECUTABLE";
-    case Fault::Failed: return "FAILED";
-    case Fault::AbnormalTermination: return "ABNORMAL_TERMINATION";
-    case Fault::SpawnError: return "SPAWN_ERROR";
-    case Fault::AlreadyStarted: return "ALREADY_STARTED";
-    case Fault::NotRunning: return "NOT_RUNNING";
-    case Fault::Success: return "SUCCESS";
-    case Fault::AlreadyAdded: return "ALREADY_ADDED";
-    case Fault::StillRunning: return "STILL_RUNNING";
-    case Fault::CantReread: return "CANT_REREAD";
+    case Fault::None:
+      return "NONE";
+    case Fault::UnknownMethod:
+      return "UNKNOWN_METHOD";
+    case Fault::IncorrectParameters:
+      return "INCORRECT_PARAMETERS";
+    case Fault::BadArguments:
+      return "BAD_ARGUMENTS";
+    case Fault::SignatureUnsupported:
+      return "SIGNATURE_UNSUPPORTED";
+    case Fault::ShutdownState:
+      return "SHUTDOWN_STATE";
+    case Fault::BadName:
+      return "BAD_NAME";
+    case Fault::BadSignal:
+      return "BAD_SIGNAL";
+    case Fault::NoFile:
+      return "NO_FILE";
+    case Fault::NotExecutable:
+      return "NOT_EXECUTABLE";
+    case Fault::Failed:
+      return "FAILED";
+    case Fault::AbnormalTermination:
+      return "ABNORMAL_TERMINATION";
+    case Fault::SpawnError:
+      return "SPAWN_ERROR";
+    case Fault::AlreadyStarted:
+      return "ALREADY_STARTED";
+    case Fault::NotRunning:
+      return "NOT_RUNNING";
+    case Fault::Success:
+      return "SUCCESS";
+    case Fault::AlreadyAdded:
+      return "ALREADY_ADDED";
+    case Fault::StillRunning:
+      return "STILL_RUNNING";
+    case Fault::CantReread:
+      return "CANT_REREAD";
   }
   return "UNKNOWN";
 }
@@ -92,6 +111,11 @@ const GroupConfig* Supervisor::groupConfig(const std::string& group) const {
   return g ? &g->config : nullptr;
 }
 
+const ProcessConfig* Supervisor::processConfig(const ProcessId& id) const {
+  Process* p = find(id);
+  return p ? &p->machine.config() : nullptr;
+}
+
 std::vector<ProcessId> Supervisor::groupProcesses(const std::string& group) const {
   std::vector<ProcessId> out;
   if (Group* g = findGroup(group))
@@ -131,7 +155,8 @@ ProcessInfo Supervisor::info(const Process& p) const {
       break;
     case ProcessState::Fatal:
     case ProcessState::Backoff:
-      i.description = i.spawnerr.empty() ? "unknown error (try \"tail " + i.name + "\")" : i.spawnerr;
+      i.description =
+          i.spawnerr.empty() ? "unknown error (try \"tail " + i.name + "\")" : i.spawnerr;
       break;
     case ProcessState::Stopped:
     case ProcessState::Exited:
@@ -220,8 +245,10 @@ void Supervisor::resolveWaiters(Process& p) {
   while (it != p.waiters.end()) {
     std::optional<OpResult> result;
     if (it->kind == Waiter::Kind::Running) {
-      if (!p.machine.spawnErr().empty()) result = fault(p.id, Fault::SpawnError, namespec(p.id));
-      else if (s == ProcessState::Running) result = success(p.id);
+      if (!p.machine.spawnErr().empty())
+        result = fault(p.id, Fault::SpawnError, namespec(p.id));
+      else if (s == ProcessState::Running)
+        result = success(p.id);
       else if (s != ProcessState::Starting)
         result = fault(p.id, Fault::AbnormalTermination, namespec(p.id));
     } else if (isStoppedState(s)) {
@@ -332,7 +359,8 @@ std::vector<OpResult> Supervisor::signalProcesses(const std::vector<ProcessId>& 
 OpResult Supervisor::sendStdin(const ProcessId& id, const std::string& data) {
   Process* p = find(id);
   if (!p) return fault(id, Fault::BadName, namespec(id));
-  if (p->machine.pid() == 0 || p->machine.killing()) return fault(id, Fault::NotRunning, namespec(id));
+  if (p->machine.pid() == 0 || p->machine.killing())
+    return fault(id, Fault::NotRunning, namespec(id));
   if (p->capture->sendStdin(data) != 0) return fault(id, Fault::NoFile, namespec(id));
   return success(id);
 }
@@ -346,13 +374,26 @@ OpResult Supervisor::clearProcessLogs(const ProcessId& id) {
 
 // ------------------------------------------------------------ reload/update
 
+// A Group keeps its processes' configs in their state machines (in config
+// order), not in its GroupConfig: put them back together to compare.
+bool Supervisor::sameConfig(const Group& current, const GroupConfig& fresh) {
+  if (current.processes.size() != fresh.processes.size()) return false;
+  for (std::size_t i = 0; i < fresh.processes.size(); ++i)
+    if (!(current.processes[i]->machine.config() == fresh.processes[i])) return false;
+  GroupConfig header = fresh;
+  header.processes.clear();
+  return current.config == header;
+}
+
 ConfigDiff Supervisor::diffConfig(const Config& fresh) const {
   ConfigDiff d;
   for (const auto& g : fresh.groups) {
     if (g.shadowed) continue;
     Group* cur = findGroup(g.name);
-    if (!cur) d.added.push_back(g.name);
-    else if (!(cur->config == g)) d.changed.push_back(g.name);
+    if (!cur)
+      d.added.push_back(g.name);
+    else if (!sameConfig(*cur, g))
+      d.changed.push_back(g.name);
   }
   for (const auto& cur : groups_) {
     bool present = std::any_of(fresh.groups.begin(), fresh.groups.end(), [&](const GroupConfig& g) {

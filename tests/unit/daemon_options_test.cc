@@ -1,10 +1,10 @@
 // supervisord's command line: Supervisor's flags become [supervisord]
 // overrides; the search path and errors match Supervisor's.
+#include "supervisord/daemon_options.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include "supervisord/daemon_options.h"
 
 using namespace sup;
 
@@ -19,18 +19,19 @@ DaemonOptionsResult parse(std::vector<std::string> args) {
 }  // namespace
 
 TEST_CASE("option -c names the config and flags become supervisord overrides") {
-  auto r = parse({"-c", "/etc/x.conf", "-n", "-s", "-k", "-t", "-l", "/tmp/l.log", "-y", "1MB",
-                  "-z", "3", "-e", "debug", "-j", "/tmp/p.pid", "-i", "ident", "-q", "/tmp",
-                  "-a", "2048", "--minprocs", "300", "-u", "nobody", "-m", "027", "-d", "/"});
+  auto r = parse({"-c", "/etc/x.conf", "-n", "-s",   "-k", "-t",    "-l",         "/tmp/l.log",
+                  "-y", "1MB",         "-z", "3",    "-e", "debug", "-j",         "/tmp/p.pid",
+                  "-i", "ident",       "-q", "/tmp", "-a", "2048",  "--minprocs", "300",
+                  "-u", "nobody",      "-m", "027",  "-d", "/"});
   REQUIRE(r.options);
   const auto& o = *r.options;
   CHECK(o.config_path == "/etc/x.conf");
   std::map<std::string, std::string> want{
-      {"nodaemon", "true"},      {"silent", "true"},         {"nocleanup", "true"},
-      {"strip_ansi", "true"},    {"logfile", "/tmp/l.log"},  {"logfile_maxbytes", "1MB"},
-      {"logfile_backups", "3"},  {"loglevel", "debug"},      {"pidfile", "/tmp/p.pid"},
-      {"identifier", "ident"},   {"childlogdir", "/tmp"},    {"minfds", "2048"},
-      {"minprocs", "300"},       {"user", "nobody"},         {"umask", "027"},
+      {"nodaemon", "true"},     {"silent", "true"},        {"nocleanup", "true"},
+      {"strip_ansi", "true"},   {"logfile", "/tmp/l.log"}, {"logfile_maxbytes", "1MB"},
+      {"logfile_backups", "3"}, {"loglevel", "debug"},     {"pidfile", "/tmp/p.pid"},
+      {"identifier", "ident"},  {"childlogdir", "/tmp"},   {"minfds", "2048"},
+      {"minprocs", "300"},      {"user", "nobody"},        {"umask", "027"},
       {"directory", "/"}};
   CHECK(o.overrides == want);
 }
@@ -51,15 +52,57 @@ TEST_CASE("options --print-config and the hidden --node-name are accepted") {
   CHECK(r.options->overrides.empty());
 }
 
-TEST_CASE("positional arguments are not supported") {
-  auto r = parse({"-c", "f.conf", "extra"});
+TEST_CASE("positional arguments are refused with Python's list of them") {
+  auto r = parse({"-c", "f.conf", "extra", "-n"});
   CHECK_FALSE(r.options);
-  CHECK(r.error == "positional arguments are not supported");
+  CHECK(r.error == "positional arguments are not supported: ['extra', '-n']");
+  // getopt stops at "--", and a lone "-" is a positional.
+  CHECK(parse({"--", "-n"}).error == "positional arguments are not supported: ['-n']");
+  CHECK(parse({"-"}).error == "positional arguments are not supported: ['-']");
 }
 
-TEST_CASE("options -h and -v are flags") {
+TEST_CASE("option errors are getopt's") {
+  CHECK(parse({"-c"}).error == "option -c requires argument");
+  CHECK(parse({"--configuration"}).error == "option --configuration requires argument");
+  CHECK(parse({"--us"}).error == "option --user requires argument");
+  CHECK(parse({"-x"}).error == "option -x not recognized");
+  CHECK(parse({"--foo=1"}).error == "option --foo not recognized");
+  CHECK(parse({"--nodaemon=1"}).error == "option --nodaemon must not have an argument");
+  CHECK(parse({"--help="}).error == "option --help must not have an argument");
+  CHECK(parse({"--log"}).error == "option --log not a unique prefix");
+  // Our extensions are not Supervisor's, so they never match as prefixes.
+  CHECK(parse({"--print"}).error == "option --print not recognized");
+}
+
+TEST_CASE("short flags cluster, values attach, and long names take unique prefixes") {
+  auto r = parse({"-nsc/a.conf", "--logfile_m=5MB", "--conf", "ignored-not"});
+  CHECK(r.error == "conflicting command line option '--configuration'");
+  r = parse({"-nsc/a.conf", "--logfile_m=5MB", "-e", "warn"});
+  REQUIRE(r.options);
+  CHECK(r.options->config_path == "/a.conf");
+  std::map<std::string, std::string> want{
+      {"nodaemon", "true"}, {"silent", "true"}, {"logfile_maxbytes", "5MB"}, {"loglevel", "warn"}};
+  CHECK(r.options->overrides == want);
+}
+
+TEST_CASE("an option given twice is a conflict, named as typed") {
+  CHECK(parse({"-n", "-n"}).error == "conflicting command line option '-n'");
+  CHECK(parse({"-c", "a", "--configuration=b"}).error ==
+        "conflicting command line option '--configuration'");
+  CHECK(parse({"--profile_options=x", "--profile_options=y"}).error ==
+        "conflicting command line option '--profile_options'");
+}
+
+TEST_CASE("options -h, -? and -v act in order, the first one wins") {
   CHECK(parse({"-h"}).options->help);
+  CHECK(parse({"-?"}).options->help);
   CHECK(parse({"-v"}).options->version);
+  auto vh = parse({"-vh"});
+  CHECK(vh.options->version);
+  CHECK_FALSE(vh.options->help);
+  CHECK(parse({"-h", "-n", "-n"}).options->help);
+  // getopt reads the whole line before any option acts.
+  CHECK(parse({"-h", "--bogus"}).error == "option --bogus not recognized");
 }
 
 TEST_CASE("the config search path follows Supervisor's order") {
@@ -76,7 +119,9 @@ TEST_CASE("no config found names every searched path") {
   std::string err;
   auto found = findDefaultConfig("/nonexistent-dir/bin/supervisord", &err);
   if (!found) {
-    CHECK(err.rfind("No config file found at default paths (/nonexistent-dir/etc/supervisord.conf, ", 0) == 0);
+    CHECK(
+        err.rfind("No config file found at default paths (/nonexistent-dir/etc/supervisord.conf, ",
+                  0) == 0);
     CHECK(err.find("); use the -c option to specify a config file at a different path") !=
           std::string::npos);
   }

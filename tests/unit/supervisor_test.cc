@@ -1,5 +1,7 @@
 // Supervisor logic with a FakeSpawner: start order, parallel stop by
 // priority, RPC-style operations and reload diffs, without forking.
+#include "supervisord/supervisor.h"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,7 +13,6 @@
 #include <sstream>
 
 #include "supervisord/main_log.h"
-#include "supervisord/supervisor.h"
 
 using namespace sup;
 using namespace std::chrono_literals;
@@ -28,7 +29,7 @@ class FakeSpawner : public Spawner {
   std::vector<std::string> spawned;  // process names in spawn order
   std::map<std::string, int> pids;   // name -> last pid
   std::vector<Kill> kills;
-  std::set<std::string> failing;     // names whose spawn fails
+  std::set<std::string> failing;  // names whose spawn fails
   int next_pid = 1000;
 
   Result<SpawnedChild> spawn(const SpawnRequest& req) override {
@@ -292,8 +293,7 @@ TEST_CASE("process info is sorted by group and name with Supervisor's descriptio
   CHECK(infos[1].description == "Not started");
   REQUIRE(f.runUntil([&] { return f.state("alpha", "alpha") == ProcessState::Running; }));
   auto running = f.sup->processInfo({"alpha", "alpha"});
-  CHECK(running->description ==
-        "pid " + std::to_string(running->pid) + ", uptime 0:00:00");
+  CHECK(running->description == "pid " + std::to_string(running->pid) + ", uptime 0:00:00");
 }
 
 TEST_CASE("diffConfig reports added, changed and removed groups") {
@@ -306,6 +306,27 @@ TEST_CASE("diffConfig reports added, changed and removed groups") {
   CHECK(d.added == std::vector<std::string>{"new"});
   CHECK(d.changed == std::vector<std::string>{"change"});
   CHECK(d.removed == std::vector<std::string>{"gone"});
+}
+
+TEST_CASE("a group keeps each process's config once, in its state machine") {
+  Fixture f({group("web", 1, {proc("web", "a", 1), proc("web", "b", 2)})});
+  f.sup->startup();
+  REQUIRE(f.sup->groupConfig("web"));
+  CHECK(f.sup->groupConfig("web")->processes.empty());
+  const ProcessConfig* b = f.sup->processConfig({"web", "b"});
+  REQUIRE(b);
+  CHECK(b->name == "b");
+  CHECK(b->priority == 2);
+  CHECK(f.sup->processConfig({"web", "c"}) == nullptr);
+  // diffConfig puts the group back together: same config, no change...
+  Config fresh;
+  fresh.groups = {group("web", 1, {proc("web", "a", 1), proc("web", "b", 2)})};
+  CHECK(f.sup->diffConfig(fresh).changed.empty());
+  // ...and a change of the group's own settings or of its process list is one.
+  fresh.groups[0].priority = 7;
+  CHECK(f.sup->diffConfig(fresh).changed == std::vector<std::string>{"web"});
+  fresh.groups = {group("web", 1, {proc("web", "a", 1)})};
+  CHECK(f.sup->diffConfig(fresh).changed == std::vector<std::string>{"web"});
 }
 
 TEST_CASE("groups can be added once and removed only when stopped") {
@@ -325,9 +346,8 @@ TEST_CASE("groups can be added once and removed only when stopped") {
 TEST_CASE("subscribers see every state change") {
   Fixture f({group("a", 1)});
   std::vector<std::pair<ProcessState, ProcessState>> seen;
-  f.sup->subscribe([&](const ProcessId&, ProcessState from, ProcessState to) {
-    seen.emplace_back(from, to);
-  });
+  f.sup->subscribe(
+      [&](const ProcessId&, ProcessState from, ProcessState to) { seen.emplace_back(from, to); });
   f.sup->startup();
   REQUIRE(f.runUntil([&] { return f.state("a", "a") == ProcessState::Running; }));
   REQUIRE(seen.size() == 2);
