@@ -93,24 +93,18 @@ RpcHandler tailProcessLog(Channel channel) {
 }
 
 void clearProcessLogs(const RpcContext& ctx, const json& params, RpcReply reply) {
-  if (!rpc::arity(params, 1, 1, reply)) return;
-  auto name = rpc::stringParam(params, 0, reply);
-  if (!name) return;
-  auto target = rpc::findTarget(ctx.supervisor(), *name, reply);
-  if (!target) return;
-  if (!target->process) return reply.fault(Fault::kBadName, *name);
-  ctx.logAction("clearProcessLogs " + *name);
-  rpc::replyOp(reply, ctx.supervisor().clearProcessLogs(*target->process));
+  auto process = rpc::singleProcessParam(ctx.supervisor(), params, reply);
+  if (!process) return;
+  ctx.logAction("clearProcessLogs " + process->name);
+  rpc::replyOp(reply, ctx.supervisor().clearProcessLogs(process->id));
 }
 
 void clearAllProcessLogs(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
   ctx.logAction("clearAllProcessLogs");
-  std::vector<OpResult> results;
-  for (const auto& id : rpc::allByPriority(ctx.supervisor())) {
-    results.push_back(ctx.supervisor().clearProcessLogs(id));
-  }
-  reply.ok(rpc::toWire(results));
+  Supervisor& sup = ctx.supervisor();
+  reply.ok(
+      rpc::forEachByPriority(sup, [&](const ProcessId& id) { return sup.clearProcessLogs(id); }));
 }
 
 // Rotate a process's stdout and stderr logs now (through the files open at
@@ -136,24 +130,17 @@ OpResult rotateLogsOf(const Supervisor& sup, const ProcessId& id) {
 }
 
 void rotateProcessLogs(const RpcContext& ctx, const json& params, RpcReply reply) {
-  if (!rpc::arity(params, 1, 1, reply)) return;
-  auto name = rpc::stringParam(params, 0, reply);
-  if (!name) return;
-  auto target = rpc::findTarget(ctx.supervisor(), *name, reply);
-  if (!target) return;
-  if (!target->process) return reply.fault(Fault::kBadName, *name);
-  ctx.logAction("rotateProcessLogs " + *name);
-  rpc::replyOp(reply, rotateLogsOf(ctx.supervisor(), *target->process));
+  auto process = rpc::singleProcessParam(ctx.supervisor(), params, reply);
+  if (!process) return;
+  ctx.logAction("rotateProcessLogs " + process->name);
+  rpc::replyOp(reply, rotateLogsOf(ctx.supervisor(), process->id));
 }
 
 void rotateAllProcessLogs(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
   ctx.logAction("rotateAllProcessLogs");
-  std::vector<OpResult> results;
-  for (const auto& id : rpc::allByPriority(ctx.supervisor())) {
-    results.push_back(rotateLogsOf(ctx.supervisor(), id));
-  }
-  reply.ok(rpc::toWire(results));
+  const Supervisor& sup = ctx.supervisor();
+  reply.ok(rpc::forEachByPriority(sup, [&](const ProcessId& id) { return rotateLogsOf(sup, id); }));
 }
 
 void rotateLog(const RpcContext& ctx, const json& params, RpcReply reply) {

@@ -158,14 +158,10 @@ void signalAllProcesses(const RpcContext& ctx, const json& params, RpcReply repl
 }
 
 void getProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
-  if (!rpc::arity(params, 1, 1, reply)) return;
-  auto name = rpc::stringParam(params, 0, reply);
-  if (!name) return;
-  auto target = rpc::findTarget(ctx.supervisor(), *name, reply);
-  if (!target) return;
-  if (!target->process) return reply.fault(Fault::kBadName, *name);
-  auto info = ctx.supervisor().processInfo(*target->process);
-  if (!info) return reply.fault(Fault::kBadName, *name);
+  auto process = rpc::singleProcessParam(ctx.supervisor(), params, reply);
+  if (!process) return;
+  auto info = ctx.supervisor().processInfo(process->id);
+  if (!info) return reply.fault(Fault::kBadName, process->name);
   reply.ok(rpc::toWire(*info));
 }
 

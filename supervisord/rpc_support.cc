@@ -150,6 +150,20 @@ std::optional<Target> findTarget(const Supervisor& sup, const std::string& name,
   return std::nullopt;
 }
 
+std::optional<NamedProcess> singleProcessParam(const Supervisor& sup, const json& params,
+                                               const RpcReply& reply) {
+  if (!arity(params, 1, 1, reply)) return std::nullopt;
+  auto name = stringParam(params, 0, reply);
+  if (!name) return std::nullopt;
+  auto target = findTarget(sup, *name, reply);
+  if (!target) return std::nullopt;
+  if (!target->process) {
+    reply.fault(proto::Fault::kBadName, *name);
+    return std::nullopt;
+  }
+  return NamedProcess{*name, *target->process};
+}
+
 std::vector<ProcessId> allByPriority(const Supervisor& sup) {
   std::vector<ProcessId> out;
   for (const auto& group : sup.groupNames()) {

@@ -55,6 +55,26 @@ std::optional<Target> findTarget(const Supervisor& sup, const std::string& name,
 /// then process priority).
 std::vector<ProcessId> allByPriority(const Supervisor& sup);
 
+/// The one argument of a method that takes a single process (getProcessInfo,
+/// clearProcessLogs, ...): exactly one string param naming a process, not a
+/// group. Otherwise the fault is sent (BAD_ARGUMENTS, INCORRECT_PARAMETERS,
+/// or BAD_NAME with the name as given) and nullopt returned.
+struct NamedProcess {
+  std::string name;  ///< as the client gave it, for faults and the action log
+  ProcessId id;
+};
+std::optional<NamedProcess> singleProcessParam(const Supervisor& sup, const json& params,
+                                               const RpcReply& reply);
+
+/// `op` applied to every process in allByPriority() order: the result list of
+/// the *All* methods (clearAllProcessLogs, rotateAllProcessLogs).
+template <class Op>
+json forEachByPriority(const Supervisor& sup, Op op) {
+  std::vector<OpResult> results;
+  for (const auto& id : allByPriority(sup)) results.push_back(op(id));
+  return toWire(results);
+}
+
 // ---- log files ------------------------------------------------------------
 /// Supervisor's readFile(): a negative offset reads the last -offset bytes
 /// (length must then be 0), length 0 reads to the end; BAD_ARGUMENTS for a
