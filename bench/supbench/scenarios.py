@@ -121,12 +121,48 @@ def _parse_strace_summary(path):
     return calls, per_call
 
 
+def spawn_floor(count):
+    """The physical limit of a launch: seconds for one process to start COUNT
+    sleepers back to back with posix_spawn (glibc's clone+exec, each call
+    returning once the child has exec'd), output to /dev/null; no daemon, no
+    pipes, no log files. They are killed and reaped afterwards."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    actions = [(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
+    pids = []
+    try:
+        t0 = time.perf_counter()
+        for _ in range(count):
+            pids.append(os.posix_spawn(SLEEPER_ARGV[0], SLEEPER_ARGV, os.environ,
+                                       file_actions=actions))
+        return time.perf_counter() - t0
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        for pid in pids:
+            os.waitpid(pid, 0)
+        os.close(devnull)
+
+
+def exec_floor(samples):
+    """The physical limit of one supervisorctl call: /bin/true run the way
+    Sandbox.ctl runs supervisorctl (same subprocess options), median seconds."""
+    times = []
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        subprocess.run(["/bin/true"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def fleet_mid(impl, ctx, out):
     n = ctx.fleet_mid
     box, launch = _launch(impl, n, ctx, settle=0.5)
     with box:
         out["launch_mid"] = launch * 1000
         out["status_mid"] = _status_samples(box, n, ctx.status_samples) * 1000
+        out["exec_floor"] = exec_floor(5) * 1000
+    out["spawn_floor_mid"] = spawn_floor(n) * 1000
 
 
 def fleet_big(impl, ctx, out):
@@ -136,6 +172,8 @@ def fleet_big(impl, ctx, out):
         out["launch_big"] = launch * 1000
         out["rss_big"] = procfs.rss_bytes(box.pid) / 1e6
         out["status_big"] = _status_samples(box, n, ctx.status_samples) * 1000
+        out["exec_floor"] = exec_floor(5) * 1000
+    out["spawn_floor_big"] = spawn_floor(n) * 1000
 
 
 def restart(impl, ctx, out):
