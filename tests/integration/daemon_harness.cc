@@ -96,6 +96,10 @@ std::string DaemonHarness::supervisorctlBin() {
   return std::string(SUP_BIN_DIR) + "/supervisorctl";
 }
 
+RunResult DaemonHarness::ctl(const std::string& args) const {
+  return run(supervisorctlBin() + " -c " + configPath() + " " + args + " </dev/null");
+}
+
 std::string DaemonHarness::header(const std::string& loglevel) const {
   return "[supervisord]\nlogfile=" + logPath() + "\npidfile=" + pidfilePath() +
          "\nchildlogdir=" + dir_ + "\nloglevel=" + loglevel + "\n\n";

@@ -57,6 +57,9 @@ class DaemonHarness {
   /// The supervisord / supervisorctl binaries under test.
   static std::string supervisordBin();
   static std::string supervisorctlBin();
+  /// Run `supervisorctl -c <this config> ARGS` with stdin from /dev/null
+  /// (ARGS go through the shell, so they may quote).
+  RunResult ctl(const std::string& args) const;
 
   /// A [supervisord] section with logfile, pidfile and childlogdir in dir()
   /// and loglevel `loglevel`; append program sections to it.

@@ -24,10 +24,7 @@ struct RotateSetup {
                   "process_name=%(program_name)s_%(process_num)d\npriority=2\n"
                   "stdout_logfile={dir}/%(process_num)d.log\n");
   }
-  RunResult ctl(const std::string& args) {
-    return run(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " " + args +
-               " </dev/null");
-  }
+  RunResult ctl(const std::string& args) { return d.ctl(args); }
   bool ready() {
     return d.start() && waitFor([&] {
              return readFile(d.path("app.log")) == "line 1\nline 2\nline 3\n" &&

@@ -26,10 +26,7 @@ struct SearchSetup {
                   "[program:other]\ncommand={helpers}/sleeper\nstartsecs=0\n"
                   "stdout_logfile={dir}/other.log\n");
   }
-  RunResult ctl(const std::string& args) {
-    return run(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " " + args +
-               " </dev/null");
-  }
+  RunResult ctl(const std::string& args) { return d.ctl(args); }
   bool ready() { return d.start() && d.waitForLogLine("exited: app \\(exit status 0", 15s); }
 };
 

@@ -23,10 +23,7 @@ struct Ctl {
                   "[program:ga]\ncommand={helpers}/sleeper\nstartsecs=0\n"
                   "[program:gb]\ncommand={helpers}/sleeper\nautostart=false\n");
   }
-  RunResult ctl(const std::string& args) {
-    return run(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " " + args +
-               " </dev/null");
-  }
+  RunResult ctl(const std::string& args) { return d.ctl(args); }
   bool started() {
     if (!d.start()) return false;
     return waitFor([&] {
