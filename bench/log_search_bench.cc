@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "supervisorctl/log_find.h"
-#include "supervisorctl/log_search.h"
-#include "supervisorctl/search_options.h"
+#include "logsearch/log_find.h"
+#include "logsearch/log_search.h"
+#include "logsearch/search_options.h"
 
 namespace {
 

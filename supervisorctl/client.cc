@@ -12,8 +12,8 @@
 #include <csignal>
 #include <cstring>
 
+#include "common/process_info_reader.h"
 #include "common/server_url.h"
-#include "supervisorctl/process_info_reader.h"
 
 namespace sup::ctl {
 
@@ -265,7 +265,7 @@ std::vector<proto::ProcessInfo> SocketClient::getAllProcessInfo() {
   for (;;) {
     std::optional<std::string> line = readLine(nullptr, nullptr);
     std::vector<proto::ProcessInfo> infos;
-    if (decodeProcessInfoReply(*line, id, infos)) return infos;
+    if (proto::decodeProcessInfoReply(*line, id, infos)) return infos;
     // Anything unusual takes the general path, with its exact errors.
     proto::Message msg = parseLine(*line);
     if (auto result = acceptReply(msg, json_id))

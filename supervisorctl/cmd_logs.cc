@@ -9,11 +9,11 @@
 
 #include "common/exit_codes.h"
 #include "common/server_url.h"
+#include "logsearch/log_files.h"
+#include "logsearch/log_find.h"
+#include "logsearch/log_search.h"
+#include "logsearch/search_options.h"
 #include "supervisorctl/controller.h"
-#include "supervisorctl/log_files.h"
-#include "supervisorctl/log_find.h"
-#include "supervisorctl/log_search.h"
-#include "supervisorctl/search_options.h"
 
 namespace sup::ctl {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "supervisorctl/log_files.h"
+#include "logsearch/log_files.h"
 
 namespace sup {
 
