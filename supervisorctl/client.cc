@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "common/process_info_reader.h"
+#include "common/py_text.h"
 #include "common/server_url.h"
 
 namespace sup::ctl {
@@ -349,7 +350,7 @@ std::string pythonErrorLine(const SocketError& e) {
 
 std::string pythonErrorLine(const FaultError& e) {
   return "error: <class 'xmlrpc.client.Fault'>, <Fault " + std::to_string(e.code) + ": " +
-         pyRepr(e.text) + ">: file: /usr/lib/python3.11/xmlrpc/client.py line: 668";
+         py::repr(e.text) + ">: file: /usr/lib/python3.11/xmlrpc/client.py line: 668";
 }
 
 }  // namespace sup::ctl

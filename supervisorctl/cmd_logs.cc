@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "common/exit_codes.h"
-#include "common/server_url.h"
+#include "common/py_text.h"
 #include "logsearch/log_files.h"
 #include "logsearch/log_find.h"
 #include "logsearch/log_search.h"
@@ -118,7 +118,7 @@ void Controller::doTail(const std::string& arg) {
     name = args[0];
     channel = lower(args.back());
     if (channel != "stderr" && channel != "stdout") {
-      output("Error: bad channel " + pyRepr(channel));
+      output("Error: bad channel " + py::repr(channel));
       exitstatus_ = exitcode::kGeneric;
       return;
     }
@@ -238,7 +238,7 @@ void Controller::doFg(const std::string& arg) {
       output("ERROR: bad process name supplied");
       exitstatus_ = exitcode::kGeneric;
     } else {
-      output("ERROR: <Fault " + std::to_string(e.code) + ": " + pyRepr(e.text) + ">");
+      output("ERROR: <Fault " + std::to_string(e.code) + ": " + py::repr(e.text) + ">");
     }
     return;
   }
@@ -287,7 +287,7 @@ void Controller::doFg(const std::string& arg) {
         return finish("Process got killed");
       }
       return finish("ERROR: <Fault " + std::to_string(msg.error->code) + ": " +
-                    pyRepr(msg.error->message) + ">");
+                    py::repr(msg.error->message) + ">");
     }
     if (msg.result.is_object() && msg.result.contains("state") &&
         msg.result["state"] != static_cast<int>(proto::ProcessState::kRunning)) {

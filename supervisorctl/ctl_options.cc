@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/config_parser.h"
+#include "common/py_text.h"
 #include "common/server_url.h"
 
 namespace sup::ctl {
@@ -127,7 +128,7 @@ Result<CtlArgs> parseCtlArgs(const std::vector<std::string>& args) {
       }
       if (p.spec->short_name == 's') {
         if (auto ok = checkUrlSyntax(p.value); !ok) {
-          return Error{"invalid value for " + p.as_given + " " + pyRepr(p.value) + ": " +
+          return Error{"invalid value for " + p.as_given + " " + py::repr(p.value) + ": " +
                        ok.error().message};
         }
       }
