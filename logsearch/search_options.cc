@@ -2,104 +2,13 @@
 
 #include <charconv>
 #include <ctime>
-#include <functional>
 #include <limits>
+
+#include "common/gnu_options.h"
 
 namespace sup {
 
 namespace {
-
-// One option of a GNU-getopt-like table: short letter (or 0), long name (or
-// ""), whether it takes an argument, and what to do with it.
-struct OptionSpec {
-  char short_name;
-  std::string_view long_name;
-  bool takes_arg;
-  std::function<Status(const std::string&)> apply;
-};
-
-std::string usageHint(std::string_view command) {
-  std::string cmd(command);
-  std::string pattern = command == "grep" ? "PATTERN " : "";
-  return "Usage: supervisorctl " + cmd + " [OPTION]... " + pattern +
-         "[name|group:*|all]...\nTry 'supervisorctl help " + cmd + "' for more information.";
-}
-
-// Walks argv like getopt_long with permutation: options may follow operands;
-// "--" ends options; "-abc" bundles flags; "-A3"/"-A 3", "--x=3"/"--x 3".
-// `on_number` handles GNU grep's "-NUM" (context); null when not accepted.
-Status parseArgv(std::string_view command, const std::vector<std::string>& args,
-                 const std::vector<OptionSpec>& specs, std::vector<std::string>& operands,
-                 const std::function<Status(const std::string&)>& on_number) {
-  const std::string prefix = "supervisorctl " + std::string(command) + ": ";
-  auto fail = [&](const std::string& what) { return Status(Error{prefix + what + "\n" +
-                                                                 usageHint(command)}); };
-  bool options_done = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (options_done || arg.size() < 2 || arg[0] != '-') {
-      operands.push_back(arg);
-      continue;
-    }
-    if (arg == "--") {
-      options_done = true;
-      continue;
-    }
-    if (arg[1] == '-') {
-      std::string name = arg.substr(2);
-      std::optional<std::string> value;
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        value = name.substr(eq + 1);
-        name.resize(eq);
-      }
-      const OptionSpec* spec = nullptr;
-      for (const auto& s : specs) {
-        if (!s.long_name.empty() && s.long_name == name) spec = &s;
-      }
-      if (!spec) return fail("unrecognized option '" + arg + "'");
-      if (!spec->takes_arg && value) {
-        return fail("option '--" + name + "' doesn't allow an argument");
-      }
-      if (spec->takes_arg && !value) {
-        if (i + 1 >= args.size()) return fail("option '--" + name + "' requires an argument");
-        value = args[++i];
-      }
-      if (auto st = spec->apply(value.value_or("")); !st) return st;
-      continue;
-    }
-    // Short options, possibly bundled.
-    for (std::size_t j = 1; j < arg.size(); ++j) {
-      char c = arg[j];
-      if (c >= '0' && c <= '9' && on_number) {
-        std::size_t end = j;
-        while (end < arg.size() && arg[end] >= '0' && arg[end] <= '9') ++end;
-        if (auto st = on_number(arg.substr(j, end - j)); !st) return st;
-        j = end - 1;
-        continue;
-      }
-      const OptionSpec* spec = nullptr;
-      for (const auto& s : specs) {
-        if (s.short_name == c) spec = &s;
-      }
-      if (!spec) return fail(std::string("invalid option -- '") + c + "'");
-      if (!spec->takes_arg) {
-        if (auto st = spec->apply(""); !st) return st;
-        continue;
-      }
-      std::string value;
-      if (j + 1 < arg.size()) {
-        value = arg.substr(j + 1);
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return fail(std::string("option requires an argument -- '") + c + "'");
-      }
-      if (auto st = spec->apply(value); !st) return st;
-      break;
-    }
-  }
-  return okStatus();
-}
 
 // Parses a non-negative decimal that fits in T.
 template <class T>
@@ -112,20 +21,20 @@ std::optional<T> parseCount(std::string_view text) {
   return value;
 }
 
-Status setStream(std::string_view command, const std::string& value,
-                 std::optional<LogStream>& out) {
-  auto stream = parseLogStream(value);
-  if (!stream) {
-    return Error{"supervisorctl " + std::string(command) + ": invalid stream '" + value +
-                 "' (use stdout or stderr)"};
-  }
-  out = stream;
-  return okStatus();
+GnuOptions::Apply setStream(std::optional<LogStream>& out) {
+  return [&out](const std::string& value) -> Status {
+    auto stream = parseLogStream(value);
+    if (!stream) return Error{"invalid stream '" + value + "' (use stdout or stderr)"};
+    out = stream;
+    return okStatus();
+  };
 }
 
-Status flag(bool& target) {
-  target = true;
-  return okStatus();
+GnuOptions::Apply setString(std::string& out) {
+  return [&out](const std::string& value) {
+    out = value;
+    return okStatus();
+  };
 }
 
 }  // namespace
@@ -134,74 +43,62 @@ Result<GrepOptions> parseGrepArgs(const std::vector<std::string>& args) {
   GrepOptions o;
   std::vector<std::string> explicit_patterns;
   bool have_explicit = false;
-  auto context = [](int& target) {
-    return [&target](const std::string& v) -> Status {
+  // -A N, -B N, -C N and -NUM set one side or both.
+  auto context = [](int* before, int* after) {
+    return [before, after](const std::string& v) -> Status {
       auto n = parseCount<int>(v);
-      if (!n) return Error{"supervisorctl grep: " + v + ": invalid context length argument"};
-      target = *n;
+      if (!n) return Error{v + ": invalid context length argument"};
+      if (before) *before = *n;
+      if (after) *after = *n;
       return okStatus();
     };
   };
-  auto both = [&o](const std::string& v) -> Status {
-    auto n = parseCount<int>(v);
-    if (!n) return Error{"supervisorctl grep: " + v + ": invalid context length argument"};
-    o.before = o.after = *n;
-    return okStatus();
-  };
-  auto f = [](bool& b) { return [&b](const std::string&) { return flag(b); }; };
   bool ignored = false;
-  std::vector<OptionSpec> specs = {
-      {'i', "ignore-case", false, f(o.ignore_case)},
-      {'v', "invert-match", false, f(o.invert)},
-      {'c', "count", false, f(o.count)},
-      {'l', "files-with-matches", false, f(o.files_with_matches)},
-      {'n', "line-number", false, f(o.line_number)},
-      {'F', "fixed-strings", false, f(o.fixed_strings)},
-      {'E', "extended-regexp", false, [&o](const std::string&) {
-         o.fixed_strings = false;
-         return okStatus();
-       }},
-      {'P', "perl-regexp", false, [&o](const std::string&) {
-         o.fixed_strings = false;
-         return okStatus();
-       }},
-      {'w', "word-regexp", false, f(o.word)},
-      {'x', "line-regexp", false, f(o.line_regexp)},
-      {'q', "quiet", false, f(o.quiet)},
-      {0, "silent", false, f(o.quiet)},
-      {'a', "text", false, f(ignored)},  // every log is searched as text anyway
-      {'H', "with-filename", false, f(o.with_filename)},
-      {'h', "no-filename", false, f(o.no_prefix)},
-      {'f', "follow", false, f(o.follow)},
-      {0, "json", false, f(o.json)},
-      {0, "help", false, f(o.help)},
-      {'A', "after-context", true, context(o.after)},
-      {'B', "before-context", true, context(o.before)},
-      {'C', "context", true, both},
-      {'m', "max-count", true, [&o](const std::string& v) -> Status {
-         auto n = parseCount<std::int64_t>(v);
-         if (!n) return Error{"supervisorctl grep: invalid max count"};
-         o.max_count = *n;
-         return okStatus();
-       }},
-      {'e', "regexp", true, [&](const std::string& v) {
-         have_explicit = true;
-         explicit_patterns.push_back(v);
-         return okStatus();
-       }},
-      {0, "stream", true, [&o](const std::string& v) { return setStream("grep", v, o.stream); }},
-      {0, "files-from", true, [&o](const std::string& v) {
-         o.files_from = v;
-         return okStatus();
-       }},
-  };
-  std::vector<std::string> operands;
-  if (auto st = parseArgv("grep", args, specs, operands, both); !st) return st.error();
+  GnuOptions cli("grep", "PATTERN [name|group:*|all]...");
+  cli.flag('i', "ignore-case", o.ignore_case)
+      .flag('v', "invert-match", o.invert)
+      .flag('c', "count", o.count)
+      .flag('l', "files-with-matches", o.files_with_matches)
+      .flag('n', "line-number", o.line_number)
+      .flag('F', "fixed-strings", o.fixed_strings)
+      .flag('E', "extended-regexp", [&o] { o.fixed_strings = false; })
+      .flag('P', "perl-regexp", [&o] { o.fixed_strings = false; })
+      .flag('w', "word-regexp", o.word)
+      .flag('x', "line-regexp", o.line_regexp)
+      .flag('q', "quiet", o.quiet)
+      .flag(0, "silent", o.quiet)
+      .flag('a', "text", ignored)  // every log is searched as text anyway
+      .flag('H', "with-filename", o.with_filename)
+      .flag('h', "no-filename", o.no_prefix)
+      .flag('f', "follow", o.follow)
+      .flag(0, "json", o.json)
+      .flag(0, "help", o.help)
+      .option('A', "after-context", context(nullptr, &o.after))
+      .option('B', "before-context", context(&o.before, nullptr))
+      .option('C', "context", context(&o.before, &o.after))
+      .option('m', "max-count",
+              [&o](const std::string& v) -> Status {
+                auto n = parseCount<std::int64_t>(v);
+                if (!n) return Error{"invalid max count"};
+                o.max_count = *n;
+                return okStatus();
+              })
+      .option('e', "regexp",
+              [&](const std::string& v) {
+                have_explicit = true;
+                explicit_patterns.push_back(v);
+                return okStatus();
+              })
+      .option(0, "stream", setStream(o.stream))
+      .option(0, "files-from", setString(o.files_from))
+      .number(context(&o.before, &o.after));
+  auto operands = cli.parse(args);
+  if (!operands) return operands.error();
   if (o.help) return o;
   if (!have_explicit) {
-    if (operands.empty()) return Error{usageHint("grep")};
-    explicit_patterns.push_back(operands.front());
-    operands.erase(operands.begin());
+    if (operands->empty()) return Error{cli.usage()};
+    explicit_patterns.push_back(operands->front());
+    operands->erase(operands->begin());
   }
   // GNU grep: a pattern with newlines is one pattern per line.
   for (const auto& p : explicit_patterns) {
@@ -213,9 +110,9 @@ Result<GrepOptions> parseGrepArgs(const std::vector<std::string>& args) {
       start = nl + 1;
     }
   }
-  o.names = std::move(operands);
+  o.names = std::move(*operands);
   if (o.follow && (o.count || o.files_with_matches || o.quiet)) {
-    return Error{"supervisorctl grep: -f cannot be combined with -c, -l or -q"};
+    return Error{cli.prefix() + "-f cannot be combined with -c, -l or -q"};
   }
   return o;
 }
@@ -225,7 +122,7 @@ Result<FindOptions> parseFindArgs(const std::vector<std::string>& args) {
   auto time_bound = [](std::optional<TimeBound>& target) {
     return [&target](const std::string& v) -> Status {
       auto bound = parseTimeBound(v);
-      if (!bound) return Error{"supervisorctl find: " + bound.error().message};
+      if (!bound) return bound.error();
       target = *bound;
       return okStatus();
     };
@@ -233,28 +130,24 @@ Result<FindOptions> parseFindArgs(const std::vector<std::string>& args) {
   auto size = [](std::optional<std::uint64_t>& target) {
     return [&target](const std::string& v) -> Status {
       auto bytes = parseSize(v);
-      if (!bytes) return Error{"supervisorctl find: " + bytes.error().message};
+      if (!bytes) return bytes.error();
       target = *bytes;
       return okStatus();
     };
   };
-  std::vector<OptionSpec> specs = {
-      {0, "stream", true, [&o](const std::string& v) { return setStream("find", v, o.stream); }},
-      {0, "newer", true, time_bound(o.newer)},
-      {0, "older", true, time_bound(o.older)},
-      {0, "larger", true, size(o.larger)},
-      {0, "smaller", true, size(o.smaller)},
-      {0, "json", false, [&o](const std::string&) { return flag(o.json); }},
-      {'h', "human-readable", false, [&o](const std::string&) { return flag(o.human); }},
-      {0, "help", false, [&o](const std::string&) { return flag(o.help); }},
-      {0, "files-from", true, [&o](const std::string& v) {
-         o.files_from = v;
-         return okStatus();
-       }},
-  };
-  std::vector<std::string> operands;
-  if (auto st = parseArgv("find", args, specs, operands, nullptr); !st) return st.error();
-  o.names = std::move(operands);
+  GnuOptions cli("find", "[name|group:*|all]...");
+  cli.option(0, "stream", setStream(o.stream))
+      .option(0, "newer", time_bound(o.newer))
+      .option(0, "older", time_bound(o.older))
+      .option(0, "larger", size(o.larger))
+      .option(0, "smaller", size(o.smaller))
+      .flag(0, "json", o.json)
+      .flag('h', "human-readable", o.human)
+      .flag(0, "help", o.help)
+      .option(0, "files-from", setString(o.files_from));
+  auto operands = cli.parse(args);
+  if (!operands) return operands.error();
+  o.names = std::move(*operands);
   return o;
 }
 
