@@ -307,6 +307,14 @@ void Controller::doFg(const std::string& arg) {
   if (!done) output("Exiting foreground");
 }
 
+void Controller::doFind(const std::string& arg) {
+  doLogSearch("find", arg);
+}
+
+void Controller::doGrep(const std::string& arg) {
+  doLogSearch("grep", arg);
+}
+
 void Controller::doLogSearch(const std::string& cmd, const std::string& arg) {
   // One-shot: the words exactly as the shell passed them (patterns may hold
   // spaces); in the interactive shell, split like every other command.
