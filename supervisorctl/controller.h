@@ -53,6 +53,8 @@ class Controller {
   }
   std::vector<proto::ProcessInfo> allProcessInfo();
   bool takeJsonFlag(std::vector<std::string>& args);
+  struct ProcessAction;
+  void forEachProcess(const ProcessAction& action, const std::vector<std::string>& names);
 
   // Commands, as in supervisorctl.py (cmd_process.cc, cmd_logs.cc, cmd_admin.cc);
   // ctl_commands.cc names them.
