@@ -339,31 +339,30 @@ void Controller::doLogSearch(const std::string& cmd, const std::string& arg) {
     std::cerr << message << '\n';
     exitstatus_ = exitcode::kInvalidArgs;
   };
-  if (cmd == "grep") {
-    auto opts = parseGrepArgs(args);
+  // grep and find alike: options, then (unless --help) the daemon's list.
+  auto search = [&](const auto& opts, std::string (*usage)(), auto run) {
     if (!opts) return fail(opts.error().message);
     if (opts->help) {
-      out_ << grepUsage();
+      out_ << usage();
       return;
     }
     if (opts->files_from.empty() && !upcheck()) return;
     auto sets = loadSets(opts->files_from);
     if (!sets) return fail(sets.error().message);
     out_.flush();
-    exitstatus_ = runGrep(*opts, *sets, out_, std::cerr);
-    return;
+    exitstatus_ = run(*opts, *sets);
+  };
+  if (cmd == "grep") {
+    search(parseGrepArgs(args), &grepUsage,
+           [this](const GrepOptions& o, const std::vector<LogFileSet>& sets) {
+             return runGrep(o, sets, out_, std::cerr);
+           });
+  } else {
+    search(parseFindArgs(args), &findUsage,
+           [this](const FindOptions& o, const std::vector<LogFileSet>& sets) {
+             return runFind(o, sets, out_, std::cerr);
+           });
   }
-  auto opts = parseFindArgs(args);
-  if (!opts) return fail(opts.error().message);
-  if (opts->help) {
-    out_ << findUsage();
-    return;
-  }
-  if (opts->files_from.empty() && !upcheck()) return;
-  auto sets = loadSets(opts->files_from);
-  if (!sets) return fail(sets.error().message);
-  out_.flush();
-  exitstatus_ = runFind(*opts, *sets, out_, std::cerr);
 }
 
 // logrotate name|group:*|all|supervisord ...: one line per process, as
