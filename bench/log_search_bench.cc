@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "supervisorctl/log_find.h"
-#include "supervisorctl/log_search.h"
-#include "supervisorctl/search_options.h"
+#include "logsearch/log_find.h"
+#include "logsearch/log_search.h"
+#include "logsearch/search_options.h"
 
 namespace {
 
@@ -121,6 +121,22 @@ int usage() {
   return 2;
 }
 
+// grep and find alike: parse the options, read the fixture list, search.
+template <class Options, class Run>
+int search(const sup::Result<Options>& options, Run run) {
+  if (!options) {
+    std::cerr << options.error().message << '\n';
+    return 2;
+  }
+  sup::Result<std::vector<sup::LogFileSet>> sets = sup::Error{"--files-from LIST is required"};
+  if (!options->files_from.empty()) sets = sup::readLogFileSetList(options->files_from);
+  if (!sets && !options->help) {
+    std::cerr << "log_search_bench: " << sets.error().message << '\n';
+    return 2;
+  }
+  return run(*options, sets ? *sets : std::vector<sup::LogFileSet>{});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,42 +144,20 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   const std::string command = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
-  auto load = [](const std::string& path) -> sup::Result<std::vector<sup::LogFileSet>> {
-    if (path.empty()) return sup::Error{"--files-from LIST is required"};
-    return sup::readLogFileSetList(path);
-  };
   if (command == "generate" && args.size() == 4) {
     return generate(args[0], static_cast<unsigned>(std::stoul(args[1])),
                     static_cast<unsigned>(std::stoul(args[2])),
                     static_cast<unsigned>(std::stoul(args[3])));
   }
   if (command == "grep") {
-    auto options = sup::parseGrepArgs(args);
-    if (!options) {
-      std::cerr << options.error().message << '\n';
-      return 2;
-    }
-    auto sets = load(options->files_from);
-    if (!sets && !options->help) {
-      std::cerr << "log_search_bench: " << sets.error().message << '\n';
-      return 2;
-    }
-    return sup::runGrep(*options, sets ? *sets : std::vector<sup::LogFileSet>{}, std::cout,
-                        std::cerr);
+    return search(sup::parseGrepArgs(args), [](const auto& o, const auto& sets) {
+      return sup::runGrep(o, sets, std::cout, std::cerr);
+    });
   }
   if (command == "find") {
-    auto options = sup::parseFindArgs(args);
-    if (!options) {
-      std::cerr << options.error().message << '\n';
-      return 2;
-    }
-    auto sets = load(options->files_from);
-    if (!sets && !options->help) {
-      std::cerr << "log_search_bench: " << sets.error().message << '\n';
-      return 2;
-    }
-    return sup::runFind(*options, sets ? *sets : std::vector<sup::LogFileSet>{}, std::cout,
-                        std::cerr);
+    return search(sup::parseFindArgs(args), [](const auto& o, const auto& sets) {
+      return sup::runFind(o, sets, std::cout, std::cerr);
+    });
   }
   return usage();
 }

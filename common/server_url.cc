@@ -3,36 +3,9 @@
 #include <cctype>
 #include <cstdlib>
 
-namespace sup {
+#include "common/py_text.h"
 
-std::string pyRepr(std::string_view s) {
-  char quote = (s.find('\'') != std::string_view::npos && s.find('"') == std::string_view::npos)
-                   ? '"'
-                   : '\'';
-  std::string out(1, quote);
-  for (unsigned char c : s) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == static_cast<unsigned char>(quote)) {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += quote;
-  return out;
-}
+namespace sup {
 
 Result<ServerUrl> parseServerUrl(std::string_view url) {
   ServerUrl u;
@@ -76,7 +49,7 @@ Status checkUrlSyntax(std::string_view url) {
     if (!(std::isalnum(c) || c == '+' || c == '-' || c == '.')) scheme_ok = false;
   }
   if (scheme_ok && colon + 1 < url.size()) return okStatus();
-  return Error{"value " + pyRepr(url) + " is not a URL"};
+  return Error{"value " + py::repr(url) + " is not a URL"};
 }
 
 }  // namespace sup

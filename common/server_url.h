@@ -25,7 +25,4 @@ Result<ServerUrl> parseServerUrl(std::string_view url);
 /// after it. Error: "value 'x' is not a URL".
 Status checkUrlSyntax(std::string_view url);
 
-/// Python's repr() of a str, as Supervisor's messages use it ('x', or "x'y").
-std::string pyRepr(std::string_view s);
-
 }  // namespace sup

@@ -12,8 +12,9 @@
 #include <csignal>
 #include <cstring>
 
+#include "common/process_info_reader.h"
+#include "common/py_text.h"
 #include "common/server_url.h"
-#include "supervisorctl/process_info_reader.h"
 
 namespace sup::ctl {
 
@@ -265,7 +266,7 @@ std::vector<proto::ProcessInfo> SocketClient::getAllProcessInfo() {
   for (;;) {
     std::optional<std::string> line = readLine(nullptr, nullptr);
     std::vector<proto::ProcessInfo> infos;
-    if (decodeProcessInfoReply(*line, id, infos)) return infos;
+    if (proto::decodeProcessInfoReply(*line, id, infos)) return infos;
     // Anything unusual takes the general path, with its exact errors.
     proto::Message msg = parseLine(*line);
     if (auto result = acceptReply(msg, json_id))
@@ -349,7 +350,7 @@ std::string pythonErrorLine(const SocketError& e) {
 
 std::string pythonErrorLine(const FaultError& e) {
   return "error: <class 'xmlrpc.client.Fault'>, <Fault " + std::to_string(e.code) + ": " +
-         pyRepr(e.text) + ">: file: /usr/lib/python3.11/xmlrpc/client.py line: 668";
+         py::repr(e.text) + ">: file: /usr/lib/python3.11/xmlrpc/client.py line: 668";
 }
 
 }  // namespace sup::ctl

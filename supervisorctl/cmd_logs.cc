@@ -8,12 +8,12 @@
 #include <iostream>
 
 #include "common/exit_codes.h"
-#include "common/server_url.h"
+#include "common/py_text.h"
+#include "logsearch/log_files.h"
+#include "logsearch/log_find.h"
+#include "logsearch/log_search.h"
+#include "logsearch/search_options.h"
 #include "supervisorctl/controller.h"
-#include "supervisorctl/log_files.h"
-#include "supervisorctl/log_find.h"
-#include "supervisorctl/log_search.h"
-#include "supervisorctl/search_options.h"
 
 namespace sup::ctl {
 
@@ -118,7 +118,7 @@ void Controller::doTail(const std::string& arg) {
     name = args[0];
     channel = lower(args.back());
     if (channel != "stderr" && channel != "stdout") {
-      output("Error: bad channel " + pyRepr(channel));
+      output("Error: bad channel " + py::repr(channel));
       exitstatus_ = exitcode::kGeneric;
       return;
     }
@@ -238,7 +238,7 @@ void Controller::doFg(const std::string& arg) {
       output("ERROR: bad process name supplied");
       exitstatus_ = exitcode::kGeneric;
     } else {
-      output("ERROR: <Fault " + std::to_string(e.code) + ": " + pyRepr(e.text) + ">");
+      output("ERROR: <Fault " + std::to_string(e.code) + ": " + py::repr(e.text) + ">");
     }
     return;
   }
@@ -287,7 +287,7 @@ void Controller::doFg(const std::string& arg) {
         return finish("Process got killed");
       }
       return finish("ERROR: <Fault " + std::to_string(msg.error->code) + ": " +
-                    pyRepr(msg.error->message) + ">");
+                    py::repr(msg.error->message) + ">");
     }
     if (msg.result.is_object() && msg.result.contains("state") &&
         msg.result["state"] != static_cast<int>(proto::ProcessState::kRunning)) {
@@ -305,6 +305,14 @@ void Controller::doFg(const std::string& arg) {
     done = false;
   }
   if (!done) output("Exiting foreground");
+}
+
+void Controller::doFind(const std::string& arg) {
+  doLogSearch("find", arg);
+}
+
+void Controller::doGrep(const std::string& arg) {
+  doLogSearch("grep", arg);
 }
 
 void Controller::doLogSearch(const std::string& cmd, const std::string& arg) {
@@ -331,31 +339,30 @@ void Controller::doLogSearch(const std::string& cmd, const std::string& arg) {
     std::cerr << message << '\n';
     exitstatus_ = exitcode::kInvalidArgs;
   };
-  if (cmd == "grep") {
-    auto opts = parseGrepArgs(args);
+  // grep and find alike: options, then (unless --help) the daemon's list.
+  auto search = [&](const auto& opts, std::string (*usage)(), auto run) {
     if (!opts) return fail(opts.error().message);
     if (opts->help) {
-      out_ << grepUsage();
+      out_ << usage();
       return;
     }
     if (opts->files_from.empty() && !upcheck()) return;
     auto sets = loadSets(opts->files_from);
     if (!sets) return fail(sets.error().message);
     out_.flush();
-    exitstatus_ = runGrep(*opts, *sets, out_, std::cerr);
-    return;
+    exitstatus_ = run(*opts, *sets);
+  };
+  if (cmd == "grep") {
+    search(parseGrepArgs(args), &grepUsage,
+           [this](const GrepOptions& o, const std::vector<LogFileSet>& sets) {
+             return runGrep(o, sets, out_, std::cerr);
+           });
+  } else {
+    search(parseFindArgs(args), &findUsage,
+           [this](const FindOptions& o, const std::vector<LogFileSet>& sets) {
+             return runFind(o, sets, out_, std::cerr);
+           });
   }
-  auto opts = parseFindArgs(args);
-  if (!opts) return fail(opts.error().message);
-  if (opts->help) {
-    out_ << findUsage();
-    return;
-  }
-  if (opts->files_from.empty() && !upcheck()) return;
-  auto sets = loadSets(opts->files_from);
-  if (!sets) return fail(sets.error().message);
-  out_.flush();
-  exitstatus_ = runFind(*opts, *sets, out_, std::cerr);
 }
 
 // logrotate name|group:*|all|supervisord ...: one line per process, as

@@ -120,6 +120,62 @@ void Controller::doPid(const std::string& arg) {
   if (json_out) output(list.dump());
 }
 
+// What start, stop, signal and clear do with their names, as Supervisor's
+// do_start, do_stop, do_signal and do_clear do it: "all" is one call, a
+// group:* name one call per group (clear has none: its single call takes
+// the group), any other name one call; each result is one line.
+struct Controller::ProcessAction {
+  std::string_view all_method;
+  std::string_view group_method;  // empty: a group:* name goes to one_method
+  std::string_view one_method;
+  json extra;  // parameters after the name (signal's signal name)
+  // The result's line, "" for a code Supervisor does not know.
+  std::string (*format)(const proto::CallResult&);
+  std::string_view done;  // the word after "name: " on success
+  int not_an_error;       // a fault code that leaves the exit status alone (0: none)
+  int no_such_group_status;
+};
+
+void Controller::forEachProcess(const ProcessAction& a, const std::vector<std::string>& names) {
+  auto params = [&a](const std::string& first) {
+    json p = json::array({first});
+    for (const auto& e : a.extra) p.push_back(e);
+    return p;
+  };
+  auto show = [&](const proto::CallResult& r) {
+    std::string line = a.format(r);
+    if (line.empty()) throw ProtocolError(unknownResultCode(r));
+    output(line);
+    exitFromFault(r.status, a.not_an_error);
+  };
+  auto showAll = [&](const json& results) {
+    for (const auto& j : results) show(j.get<proto::CallResult>());
+  };
+  if (std::find(names.begin(), names.end(), "all") != names.end()) {
+    showAll(rpc(a.all_method, a.extra));
+    return;
+  }
+  for (const auto& name : names) {
+    auto [group, process] = proto::splitNamespec(name);
+    if (!process && !a.group_method.empty()) {
+      try {
+        showAll(rpc(a.group_method, params(group)));
+      } catch (const FaultError& e) {
+        if (e.code != static_cast<int>(Fault::kBadName)) throw;
+        output(group + ": ERROR (no such group)");
+        exitstatus_ = a.no_such_group_status;
+      }
+      continue;
+    }
+    try {
+      rpc(a.one_method, params(name));
+      output(proto::makeNamespec(group, process.value_or("None")) + ": " + std::string(a.done));
+    } catch (const FaultError& e) {
+      show(resultFromFault(e, group, process));
+    }
+  }
+}
+
 void Controller::doStart(const std::string& arg) {
   if (!upcheck()) return;
   std::vector<std::string> names = splitWords(arg);
@@ -129,45 +185,10 @@ void Controller::doStart(const std::string& arg) {
     printHelp("start");
     return;
   }
-  auto showResults = [&](const json& results) {
-    for (const auto& j : results) {
-      auto r = j.get<proto::CallResult>();
-      std::string line = formatStartResult(r);
-      if (line.empty()) throw ProtocolError(unknownResultCode(r));
-      output(line);
-      exitFromFault(r.status, static_cast<int>(Fault::kAlreadyStarted));
-    }
-  };
-  if (std::find(names.begin(), names.end(), "all") != names.end()) {
-    showResults(rpc(proto::method::kStartAllProcesses));
-    return;
-  }
-  for (const auto& name : names) {
-    auto [group, process] = proto::splitNamespec(name);
-    if (!process) {
-      try {
-        showResults(rpc(proto::method::kStartProcessGroup, {group}));
-      } catch (const FaultError& e) {
-        if (e.code != static_cast<int>(Fault::kBadName)) {
-          exitstatus_ = exitcode::kGeneric;
-          throw;
-        }
-        output(group + ": ERROR (no such group)");
-        exitstatus_ = exitcode::kInvalidArgs;
-      }
-      continue;
-    }
-    try {
-      rpc(proto::method::kStartProcess, {name});
-      output(proto::makeNamespec(group, *process) + ": started");
-    } catch (const FaultError& e) {
-      auto r = resultFromFault(e, group, process);
-      std::string line = formatStartResult(r);
-      if (line.empty()) throw ProtocolError(unknownResultCode(r));
-      output(line);
-      exitFromFault(r.status, static_cast<int>(Fault::kAlreadyStarted));
-    }
-  }
+  forEachProcess({proto::method::kStartAllProcesses, proto::method::kStartProcessGroup,
+                  proto::method::kStartProcess, json::array(), &formatStartResult, "started",
+                  static_cast<int>(Fault::kAlreadyStarted), exitcode::kInvalidArgs},
+                 names);
 }
 
 void Controller::doStop(const std::string& arg) {
@@ -179,42 +200,11 @@ void Controller::doStop(const std::string& arg) {
     printHelp("stop");
     return;
   }
-  auto showResults = [&](const json& results) {
-    for (const auto& j : results) {
-      auto r = j.get<proto::CallResult>();
-      std::string line = formatSignalResult(r, "stopped");
-      if (line.empty()) throw ProtocolError(unknownResultCode(r));
-      output(line);
-      exitFromFault(r.status, static_cast<int>(Fault::kNotRunning));
-    }
-  };
-  if (std::find(names.begin(), names.end(), "all") != names.end()) {
-    showResults(rpc(proto::method::kStopAllProcesses));
-    return;
-  }
-  for (const auto& name : names) {
-    auto [group, process] = proto::splitNamespec(name);
-    if (!process) {
-      try {
-        showResults(rpc(proto::method::kStopProcessGroup, {group}));
-      } catch (const FaultError& e) {
-        exitstatus_ = exitcode::kGeneric;
-        if (e.code != static_cast<int>(Fault::kBadName)) throw;
-        output(group + ": ERROR (no such group)");
-      }
-      continue;
-    }
-    try {
-      rpc(proto::method::kStopProcess, {name});
-      output(proto::makeNamespec(group, *process) + ": stopped");
-    } catch (const FaultError& e) {
-      auto r = resultFromFault(e, group, process);
-      std::string line = formatSignalResult(r, "stopped");
-      if (line.empty()) throw ProtocolError(unknownResultCode(r));
-      output(line);
-      exitFromFault(r.status, static_cast<int>(Fault::kNotRunning));
-    }
-  }
+  forEachProcess({proto::method::kStopAllProcesses, proto::method::kStopProcessGroup,
+                  proto::method::kStopProcess, json::array(),
+                  [](const proto::CallResult& r) { return formatSignalResult(r, "stopped"); },
+                  "stopped", static_cast<int>(Fault::kNotRunning), exitcode::kGeneric},
+                 names);
 }
 
 void Controller::doRestart(const std::string& arg) {
@@ -238,44 +228,12 @@ void Controller::doSignal(const std::string& arg) {
     exitstatus_ = exitcode::kGeneric;
     return;
   }
-  std::string sig = args[0];
   std::vector<std::string> names(args.begin() + 1, args.end());
-  auto showResults = [&](const json& results) {
-    for (const auto& j : results) {
-      auto r = j.get<proto::CallResult>();
-      std::string line = formatSignalResult(r);
-      if (line.empty()) throw ProtocolError(unknownResultCode(r));
-      output(line);
-      exitFromFault(r.status);
-    }
-  };
-  if (std::find(names.begin(), names.end(), "all") != names.end()) {
-    showResults(rpc(proto::method::kSignalAllProcesses, {sig}));
-    return;
-  }
-  for (const auto& name : names) {
-    auto [group, process] = proto::splitNamespec(name);
-    if (!process) {
-      try {
-        showResults(rpc(proto::method::kSignalProcessGroup, {group, sig}));
-      } catch (const FaultError& e) {
-        if (e.code != static_cast<int>(Fault::kBadName)) throw;
-        output(group + ": ERROR (no such group)");
-        exitstatus_ = exitcode::kGeneric;
-      }
-      continue;
-    }
-    try {
-      rpc(proto::method::kSignalProcess, {name, sig});
-      output(proto::makeNamespec(group, *process) + ": signalled");
-    } catch (const FaultError& e) {
-      auto r = resultFromFault(e, group, process);
-      std::string line = formatSignalResult(r);
-      if (line.empty()) throw ProtocolError(unknownResultCode(r));
-      output(line);
-      exitFromFault(r.status);
-    }
-  }
+  forEachProcess({proto::method::kSignalAllProcesses, proto::method::kSignalProcessGroup,
+                  proto::method::kSignalProcess, json::array({args[0]}),
+                  [](const proto::CallResult& r) { return formatSignalResult(r); }, "signalled", 0,
+                  exitcode::kGeneric},
+                 names);
 }
 
 void Controller::doClear(const std::string& arg) {
@@ -287,29 +245,9 @@ void Controller::doClear(const std::string& arg) {
     printHelp("clear");
     return;
   }
-  if (std::find(names.begin(), names.end(), "all") != names.end()) {
-    for (const auto& j : rpc(proto::method::kClearAllProcessLogs)) {
-      auto r = j.get<proto::CallResult>();
-      std::string line = formatClearResult(r);
-      if (line.empty()) throw ProtocolError(unknownResultCode(r));
-      output(line);
-      exitFromFault(r.status);
-    }
-    return;
-  }
-  for (const auto& name : names) {
-    auto [group, process] = proto::splitNamespec(name);
-    try {
-      rpc(proto::method::kClearProcessLogs, {name});
-      output(proto::makeNamespec(group, process.value_or("None")) + ": cleared");
-    } catch (const FaultError& e) {
-      auto r = resultFromFault(e, group, process);
-      std::string line = formatClearResult(r);
-      if (line.empty()) throw ProtocolError(unknownResultCode(r));
-      output(line);
-      exitFromFault(r.status);
-    }
-  }
+  forEachProcess({proto::method::kClearAllProcessLogs, "", proto::method::kClearProcessLogs,
+                  json::array(), &formatClearResult, "cleared", 0, exitcode::kGeneric},
+                 names);
 }
 
 }  // namespace sup::ctl

@@ -55,37 +55,46 @@ _supervisorctl() {
   fi
 
   local cmd=${COMP_WORDS[cmd_index]}
+  # One branch per completion kind of supervisorctl's command table
+  # (supervisorctl/ctl_commands.cc); tests/unit/ctl_completion_test.cc checks
+  # that every command is in the branch of its kind, and $commands above.
   case $cmd in
-    help)
+    help)  # commands
       COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
-    add|remove|update)
+    add|remove|update)  # groups
       COMPREPLY=($(compgen -W "$(_supervisorctl_names groups "${conn[@]}")" -- "$cur")) ;;
-    signal)
+    start|stop|restart|clear|fg)  # processes
+      COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur")) ;;
+    status|pid)  # status-like
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "--json" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur"))
+      fi ;;
+    avail|reread)  # json-only
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "--json" -- "$cur"))
+      fi ;;
+    signal)  # signal
       if (( COMP_CWORD == cmd_index + 1 )); then
         COMPREPLY=($(compgen -W "HUP INT QUIT KILL USR1 USR2 TERM CONT STOP" -- "$cur"))
       else
         COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur"))
       fi ;;
-    tail)
+    tail)  # tail
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "-f -100 -1600" -- "$cur"))
       else
         COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}") stdout stderr" \
           -- "$cur"))
       fi ;;
-    maintail)
+    maintail)  # maintail
       COMPREPLY=($(compgen -W "-f -100 -1600" -- "$cur")) ;;
-    status|pid|avail|reread)
-      if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "--json" -- "$cur"))
-      elif [[ $cmd == status || $cmd == pid ]]; then
-        COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur"))
-      fi ;;
-    start|stop|restart|clear|fg|find|grep)
-      COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur")) ;;
-    logrotate)
+    logrotate)  # logrotate
       COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}") supervisord" \
         -- "$cur")) ;;
+    find|grep)  # log-search
+      COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur")) ;;
   esac
   # group:* and group:name are one word for us, not split at ':'.
   __ltrim_colon_completions "$cur" 2>/dev/null || true

@@ -48,18 +48,6 @@ Controller::Controller(CtlSettings& settings, RpcClient& rpc, std::ostream& out)
   askSecret = ask;
 }
 
-const std::vector<std::string>& Controller::vocabulary() {
-  static const std::vector<std::string> vocab = [] {
-    std::vector<std::string> v = {"help"};
-    for (const auto& c : documentedCommands()) v.push_back(c);
-    v.push_back("find");
-    v.push_back("grep");
-    v.push_back("logrotate");
-    return v;
-  }();
-  return vocab;
-}
-
 void Controller::output(const std::string& line) {
   out_ << line << '\n';
 }
@@ -73,7 +61,7 @@ bool Controller::onecmd(const std::string& raw) {
   std::string cmd = line.substr(0, i);
   std::string arg = strip(line.substr(i));
   complete_info_.reset();
-  if (cmd == "EOF" || cmd == "quit" || cmd == "exit") {
+  if (const CtlCommand* c = findCtlCommand(cmd); c && !c->handler) {  // EOF, quit, exit
     output("");
     return true;
   }
@@ -114,31 +102,8 @@ bool Controller::onecmd(const std::string& raw) {
 }
 
 void Controller::dispatch(const std::string& cmd, const std::string& arg, const std::string& line) {
-  using Fn = void (Controller::*)(const std::string&);
-  static const std::pair<const char*, Fn> kTable[] = {
-      {"help", &Controller::doHelp},       {"status", &Controller::doStatus},
-      {"pid", &Controller::doPid},         {"start", &Controller::doStart},
-      {"stop", &Controller::doStop},       {"restart", &Controller::doRestart},
-      {"signal", &Controller::doSignal},   {"clear", &Controller::doClear},
-      {"tail", &Controller::doTail},       {"maintail", &Controller::doMaintail},
-      {"fg", &Controller::doFg},           {"avail", &Controller::doAvail},
-      {"reread", &Controller::doReread},   {"update", &Controller::doUpdate},
-      {"add", &Controller::doAdd},         {"remove", &Controller::doRemove},
-      {"reload", &Controller::doReload},   {"shutdown", &Controller::doShutdown},
-      {"version", &Controller::doVersion}, {"open", &Controller::doOpen},
-  };
-  for (const auto& [name, fn] : kTable) {
-    if (cmd == name) {
-      (this->*fn)(arg);
-      return;
-    }
-  }
-  if (cmd == "find" || cmd == "grep") {
-    doLogSearch(cmd, arg);
-    return;
-  }
-  if (cmd == "logrotate") {
-    doLogrotate(arg);
+  if (const CtlCommand* c = findCtlCommand(cmd)) {
+    (this->*c->handler)(arg);
     return;
   }
   output("*** Unknown syntax: " + line);
@@ -228,16 +193,17 @@ void Controller::doHelp(const std::string& arg) {
   for (const auto& l : lines) output(l);
 }
 
+std::vector<std::string> Controller::completeCommands(const std::string& text) const {
+  std::vector<std::string> m;
+  for (const auto& c : ctlCommands()) {
+    if (c.listing != Listing::kHidden && c.name.starts_with(text))
+      m.push_back(std::string(c.name) + " ");
+  }
+  return m;
+}
+
 std::vector<std::string> Controller::completions(const std::string& line, const std::string& text) {
-  auto actions = [&] {
-    std::vector<std::string> m;
-    for (const auto& a : vocabulary()) {
-      if (a.rfind(text, 0) == 0 && std::find(m.begin(), m.end(), a + " ") == m.end()) {
-        m.push_back(a + " ");
-      }
-    }
-    return m;
-  };
+  auto actions = [&] { return completeCommands(text); };
   auto infos = [&]() -> const std::vector<proto::ProcessInfo>& {
     if (!complete_info_) complete_info_ = allProcessInfo();
     return *complete_info_;
@@ -249,8 +215,14 @@ std::vector<std::string> Controller::completions(const std::string& line, const 
   std::vector<std::string> matches;
   try {
     // Supervisor tests `action in ('help')`, a substring test on "help".
-    if (std::string("help").find(action) != std::string::npos) return actions();
-    if (action == "add" || action == "remove" || action == "update") {
+    for (const auto& c : ctlCommands()) {
+      if (c.completion == Completion::kCommands && c.name.find(action) != std::string::npos) {
+        return actions();
+      }
+    }
+    const CtlCommand* command = findCtlCommand(action);
+    Completion kind = command ? command->completion : Completion::kNone;
+    if (kind == Completion::kGroups) {
       std::vector<std::string> groups;
       for (const auto& i : infos()) {
         if (std::find(groups.begin(), groups.end(), i.group) == groups.end()) {
@@ -262,11 +234,7 @@ std::vector<std::string> Controller::completions(const std::string& line, const 
       }
       return matches;
     }
-    static const std::vector<std::string> kProcActions = {
-        "clear", "fg", "pid", "restart", "signal", "start", "status", "stop", "tail", "logrotate"};
-    if (std::find(kProcActions.begin(), kProcActions.end(), action) == kProcActions.end()) {
-      return matches;
-    }
+    if (!completesProcesses(kind)) return matches;
     std::vector<std::string> procs;
     for (const auto& i : infos()) {
       if (text.find(':') != std::string::npos || i.name != i.group) {

@@ -11,6 +11,7 @@
 
 #include "common/protocol.h"
 #include "supervisorctl/client.h"
+#include "supervisorctl/ctl_commands.h"
 #include "supervisorctl/ctl_options.h"
 
 namespace sup::ctl {
@@ -39,12 +40,12 @@ class Controller {
   /// Forget cached process names (after each command, like Supervisor).
   void resetCompletionCache() { complete_info_.reset(); }
 
-  /// Every command word the shell knows.
-  static const std::vector<std::string>& vocabulary();
-
  private:
+  friend std::span<const CtlCommand> ctlCommands();  // the table names the do* methods
+
   void output(const std::string& line);
   void dispatch(const std::string& cmd, const std::string& arg, const std::string& line);
+  std::vector<std::string> completeCommands(const std::string& text) const;
   bool upcheck();
   void exitFromFault(int code, int ignored = 0);
   json rpc(std::string_view method, json params = json::array()) {
@@ -52,8 +53,11 @@ class Controller {
   }
   std::vector<proto::ProcessInfo> allProcessInfo();
   bool takeJsonFlag(std::vector<std::string>& args);
+  struct ProcessAction;
+  void forEachProcess(const ProcessAction& action, const std::vector<std::string>& names);
 
-  // Commands, as in supervisorctl.py (cmd_process.cc, cmd_logs.cc, cmd_admin.cc).
+  // Commands, as in supervisorctl.py (cmd_process.cc, cmd_logs.cc, cmd_admin.cc);
+  // ctl_commands.cc names them.
   void doHelp(const std::string& arg);
   void doStatus(const std::string& arg);
   void doPid(const std::string& arg);
@@ -74,6 +78,8 @@ class Controller {
   void doShutdown(const std::string& arg);
   void doVersion(const std::string& arg);
   void doOpen(const std::string& arg);
+  void doFind(const std::string& arg);
+  void doGrep(const std::string& arg);
   void doLogSearch(const std::string& cmd, const std::string& arg);
   void doLogrotate(const std::string& arg);
   void tailFollow(std::string_view method, json params);

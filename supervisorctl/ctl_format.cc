@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 
-#include "common/server_url.h"
 
 namespace sup::ctl {
 
@@ -110,10 +109,6 @@ std::vector<std::string> formatChanges(const std::vector<std::string>& added,
   std::vector<std::string> lines;
   for (const auto& [name, what] : changes) lines.push_back(name + ": " + what);
   return lines;
-}
-
-std::string pyReprText(const std::string& s) {
-  return pyRepr(s);
 }
 
 }  // namespace sup::ctl

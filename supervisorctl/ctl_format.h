@@ -30,7 +30,4 @@ std::vector<std::string> formatChanges(const std::vector<std::string>& added,
                                        const std::vector<std::string>& changed,
                                        const std::vector<std::string>& removed);
 
-/// Python's "%r" of a str (quotes chosen as repr() does).
-std::string pyReprText(const std::string& s);
-
 }  // namespace sup::ctl

@@ -1,5 +1,6 @@
-// supervisorctl's help texts, exactly as Supervisor 4.2.5's help_<cmd>
-// methods print them, and the "help" topic table (Python cmd.columnize).
+// supervisorctl's help: the lines of one topic (texts in ctl_commands.cc,
+// Supervisor 4.2.5's help_<cmd> methods) and the "help" topic table
+// (Python cmd.columnize).
 #pragma once
 
 #include <string>

@@ -2,169 +2,74 @@
 
 #include <sys/stat.h>
 
-#include <CLI/CLI.hpp>
-#include <algorithm>
 #include <set>
 
 #include "common/config_parser.h"
+#include "common/py_getopt.h"
+#include "common/py_text.h"
 #include "common/server_url.h"
 
 namespace sup::ctl {
 
 namespace {
 
-struct OptSpec {
-  char short_name;
-  const char* long_name;
-  bool takes_value;
-};
-
-// Supervisor's ClientOptions (plus Options' -h/-?/-c) and our --json.
-constexpr OptSpec kOptions[] = {
+// Supervisor's ClientOptions (plus Options' -h/-?/-c) and our --json, in
+// getopt's words: every long name, ours included, may be abbreviated.
+constexpr GetoptSpec kOptions[] = {
     {'c', "configuration", true}, {'h', "help", false},        {'?', nullptr, false},
     {'i', "interactive", false},  {'s', "serverurl", true},    {'u', "username", true},
     {'p', "password", true},      {'r', "history-file", true}, {'\0', "json", false},
 };
 
-const OptSpec* findShort(char c) {
-  for (const auto& o : kOptions) {
-    if (o.short_name == c && c != '\0') return &o;
-  }
-  return nullptr;
-}
-
-// getopt's long matching: exact name, else a unique prefix.
-Result<const OptSpec*> findLong(const std::string& name) {
-  const OptSpec* found = nullptr;
-  int matches = 0;
-  for (const auto& o : kOptions) {
-    if (!o.long_name) continue;
-    std::string ln = o.long_name;
-    if (ln == name) return &o;
-    if (ln.rfind(name, 0) == 0) {
-      found = &o;
-      ++matches;
-    }
-  }
-  if (matches == 1) return found;
-  if (matches > 1) return Error{"option --" + name + " not a unique prefix"};
-  return Error{"option --" + name + " not recognized"};
-}
-
-struct Parsed {
-  const OptSpec* spec;
-  std::string as_given;  // "-c" or "--configuration"
-  std::string value;
-};
-
 }  // namespace
 
 Result<CtlArgs> parseCtlArgs(const std::vector<std::string>& args) {
-  // First pass: getopt's grammar, to find where the action starts and to
-  // report errors in getopt's words.
-  std::vector<Parsed> opts;
-  std::size_t i = 0;
-  for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--") {
-      ++i;
-      break;
-    }
-    if (a.size() < 2 || a[0] != '-') break;
-    if (a[1] == '-') {
-      std::string body = a.substr(2);
-      auto eq = body.find('=');
-      std::string name = body.substr(0, eq);
-      auto spec = findLong(name);
-      if (!spec) return spec.error();
-      const OptSpec* s = *spec;
-      Parsed p{s, std::string("--") + s->long_name, ""};
-      if (s->takes_value) {
-        if (eq != std::string::npos) {
-          p.value = body.substr(eq + 1);
-        } else if (i + 1 < args.size()) {
-          p.value = args[++i];
-        } else {
-          return Error{"option --" + std::string(s->long_name) + " requires argument"};
-        }
-      } else if (eq != std::string::npos) {
-        return Error{"option --" + std::string(s->long_name) + " must not have an argument"};
-      }
-      opts.push_back(std::move(p));
-      continue;
-    }
-    for (std::size_t k = 1; k < a.size(); ++k) {
-      const OptSpec* s = findShort(a[k]);
-      if (!s) return Error{std::string("option -") + a[k] + " not recognized"};
-      Parsed p{s, std::string("-") + a[k], ""};
-      if (s->takes_value) {
-        if (k + 1 < a.size()) {
-          p.value = a.substr(k + 1);
-        } else if (i + 1 < args.size()) {
-          p.value = args[++i];
-        } else {
-          return Error{std::string("option -") + a[k] + " requires argument"};
-        }
-        opts.push_back(std::move(p));
-        break;
-      }
-      opts.push_back(std::move(p));
-    }
-  }
+  auto parsed = pyGetopt(args, kOptions);
+  if (!parsed) return parsed.error();
   CtlArgs out;
-  out.action.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
-
+  out.action = std::move(parsed->positionals);
   // Supervisor refuses a value option given twice, and checks -s as a URL.
   std::set<char> seen;
-  for (const auto& p : opts) {
-    if (p.spec->short_name == 'h' || p.spec->short_name == '?') {
-      out.help = true;
-      return out;  // Supervisor prints help as soon as it meets -h
+  for (const auto& item : parsed->options) {
+    const GetoptSpec& spec = kOptions[item.index];
+    if (spec.short_name == 'h' || spec.short_name == '?') {
+      // Supervisor prints help as soon as it meets -h: nothing after counts.
+      CtlArgs help;
+      help.help = true;
+      help.action = std::move(out.action);
+      return help;
     }
-    if (p.spec->takes_value) {
-      if (!seen.insert(p.spec->short_name).second) {
-        return Error{"conflicting command line option '" + p.as_given + "'"};
-      }
-      if (p.spec->short_name == 's') {
-        if (auto ok = checkUrlSyntax(p.value); !ok) {
-          return Error{"invalid value for " + p.as_given + " " + pyRepr(p.value) + ": " +
+    if (spec.takes_value && !seen.insert(spec.short_name).second) {
+      return Error{"conflicting command line option '" + item.as_given + "'"};
+    }
+    switch (spec.short_name) {
+      case 'c':
+        out.configfile = item.value;
+        break;
+      case 's':
+        if (auto ok = checkUrlSyntax(item.value); !ok) {
+          return Error{"invalid value for " + item.as_given + " " + py::repr(item.value) + ": " +
                        ok.error().message};
         }
-      }
+        out.serverurl = item.value;
+        break;
+      case 'u':
+        out.username = item.value;
+        break;
+      case 'p':
+        out.password = item.value;
+        break;
+      case 'r':
+        out.history_file = item.value;
+        break;
+      case 'i':
+        out.interactive = true;
+        break;
+      default:  // --json, the only option without a short name
+        out.json = true;
+        break;
     }
   }
-
-  // Second pass: CLI11 fills the settings from the normalised options.
-  CLI::App app{"supervisorctl"};
-  app.set_help_flag();
-  std::string c, s, u, pw, r;
-  app.add_option("-c,--configuration", c);
-  app.add_option("-s,--serverurl", s);
-  app.add_option("-u,--username", u);
-  app.add_option("-p,--password", pw);
-  app.add_option("-r,--history-file", r);
-  app.add_flag("-i,--interactive", out.interactive);
-  app.add_flag("--json", out.json);
-  std::vector<std::string> argv;
-  for (const auto& p : opts) {
-    std::string name = p.spec->long_name ? std::string("--") + p.spec->long_name : p.as_given;
-    argv.push_back(name);
-    if (p.spec->takes_value) argv.push_back(p.value);
-  }
-  std::reverse(argv.begin(), argv.end());  // CLI11 takes argv in reverse order
-  try {
-    app.parse(argv);
-  } catch (const CLI::ParseError& e) {
-    return Error{e.what()};
-  }
-  auto set = [&](const char* name, const std::string& v, std::optional<std::string>& dst) {
-    if (app.count(name) > 0) dst = v;
-  };
-  set("--configuration", c, out.configfile);
-  set("--serverurl", s, out.serverurl);
-  set("--username", u, out.username);
-  set("--password", pw, out.password);
-  set("--history-file", r, out.history_file);
   return out;
 }
 

@@ -2,8 +2,9 @@
 // options (-c -s -u -p -i -r -h, long forms, unique long prefixes) come
 // before the action; the first non-option word starts the action and
 // everything after it is passed verbatim ("supervisorctl -c f status a b").
-// Values from the command line win over [supervisorctl], which wins over the
-// defaults.
+// The grammar and error texts are Python getopt's, from common/py_getopt.h
+// (the one copy supervisord uses too). Values from the command line win over
+// [supervisorctl], which wins over the defaults.
 #pragma once
 
 #include <optional>

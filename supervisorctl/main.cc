@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/exit_codes.h"
+#include "common/usage_error.h"
 #include "supervisorctl/client.h"
 #include "supervisorctl/controller.h"
 #include "supervisorctl/ctl_options.h"
@@ -15,18 +16,14 @@ int main(int argc, char** argv) {
   using namespace sup::ctl;
   const std::string progname = argc > 0 ? argv[0] : "supervisorctl";
   std::vector<std::string> args(argv + 1, argv + argc);
-  auto usage = [&](const std::string& message) {
-    std::cerr << "Error: " << message << "\nFor help, use " << progname << " -h\n";
-    return sup::exitcode::kInvalidArgs;
-  };
   auto parsed = parseCtlArgs(args);
-  if (!parsed) return usage(parsed.error().message);
+  if (!parsed) return sup::usageError(progname, parsed.error().message);
   if (parsed->help) {
     std::cout << ctlUsageText(progname);
     return 0;
   }
   auto settings = resolveCtlSettings(*parsed, progname);
-  if (!settings) return usage(settings.error().message);
+  if (!settings) return sup::usageError(progname, settings.error().message);
 
   SocketClient client(settings->serverurl);
   client.setCredentials(settings->username, settings->password);

@@ -96,8 +96,17 @@ std::string DaemonHarness::supervisorctlBin() {
   return std::string(SUP_BIN_DIR) + "/supervisorctl";
 }
 
+std::string DaemonHarness::ctlCommand(const std::string& args) const {
+  return supervisorctlBin() + " -c " + configPath() + " " + args;
+}
+
 RunResult DaemonHarness::ctl(const std::string& args) const {
-  return run(supervisorctlBin() + " -c " + configPath() + " " + args + " </dev/null");
+  return run(ctlCommand(args) + " </dev/null");
+}
+
+std::string DaemonHarness::ctlSections() {
+  return "[unix_http_server]\nfile={dir}/sv.sock\n\n"
+         "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n\n";
 }
 
 std::string DaemonHarness::header(const std::string& loglevel) const {

@@ -60,6 +60,12 @@ class DaemonHarness {
   /// Run `supervisorctl -c <this config> ARGS` with stdin from /dev/null
   /// (ARGS go through the shell, so they may quote).
   RunResult ctl(const std::string& args) const;
+  /// That command line itself, for a test that runs it another way
+  /// (streaming, under timeout).
+  std::string ctlCommand(const std::string& args) const;
+  /// [unix_http_server] on dir()/sv.sock and the [supervisorctl] section
+  /// that points at it: what a config needs for ctl().
+  static std::string ctlSections();
 
   /// A [supervisord] section with logfile, pidfile and childlogdir in dir()
   /// and loglevel `loglevel`; append program sections to it.

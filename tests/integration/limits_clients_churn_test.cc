@@ -181,7 +181,7 @@ TEST_CASE("a hundred clients are answered correctly and promptly while programs 
   std::vector<std::thread> ctls;
   for (int t = 0; t < 8; ++t) {
     ctls.emplace_back([&] {
-      auto r = run(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " status");
+      auto r = d.ctl("status");
       int lines = static_cast<int>(std::count(r.out.begin(), r.out.end(), '\n'));
       if ((r.exit != 0 && r.exit != 3) || lines != kPrograms) {
         fail("supervisorctl status exit " + std::to_string(r.exit) + ": " + r.out + r.err);

@@ -51,7 +51,7 @@ TEST_CASE("fork failing with EAGAIN is Supervisor's spawn error, then BACKOFF, t
   CHECK(b["statename"] == "BACKOFF");
   CHECK(b["spawnerr"] == "Too many processes in process table to spawn 'b'");
   CHECK(resultOf(c.call("supervisor.getProcessInfo", {"a"}))["statename"] == "RUNNING");
-  auto status = run(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " status b");
+  auto status = d.ctl("status b");
   CHECK(status.out.find("Too many processes in process table to spawn 'b'") != std::string::npos);
 
   // The limit allows it again (a stops): the next backoff retry succeeds.

@@ -27,24 +27,36 @@ struct TinyTmpfs {
   }
 };
 
+// A program that writes `lines` numbered 12-byte lines ("fill 000001") to
+// stdout, logged into a 64 KB tmpfs, then exits 0.
+struct FullDisk {
+  DaemonHarness d;
+  TinyTmpfs fs{d.path("small")};
+  explicit FullDisk(int lines) {
+    d.writeConfig(d.header() + "[program:app]\ncommand=seq -f \"fill %%06g\" 1 " +
+                  std::to_string(lines) +
+                  "\nstartsecs=0\nautorestart=false\n"
+                  "stdout_logfile={dir}/small/app.log\nstdout_logfile_maxbytes=0\n");
+  }
+  // The daemon started and the child ran to its end although its log could
+  // not take the output.
+  bool childFinished(std::chrono::seconds timeout) {
+    return d.start() && d.waitForLogLine("exited: app \\(exit status 0", timeout);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a full disk costs one error line, blocks no child, and loses no buffered output") {
-  DaemonHarness d;
   // 150000 lines of 12 bytes: 1.8 MB, far more than the 64 KB disk and the
   // pipe, less than the 4 MiB the daemon keeps per stream.
-  d.writeConfig(d.header() +
-                "[program:app]\ncommand=seq -f \"fill %%06g\" 1 150000\n"
-                "startsecs=0\nautorestart=false\n"
-                "stdout_logfile={dir}/small/app.log\nstdout_logfile_maxbytes=0\n");
-  TinyTmpfs fs(d.path("small"));
+  FullDisk disk(150000);
+  auto& [d, fs] = disk;
   if (!fs.mounted) {
     WARN("skipped: mounting a tmpfs is not permitted here (needs root)");
     return;
   }
-  REQUIRE(d.start());
-  // The child ran to its end although the log could not take its output.
-  REQUIRE(d.waitForLogLine("exited: app \\(exit status 0", 20s));
+  REQUIRE(disk.childFinished(20s));
   CHECK(d.countLogLines("'app' stdout log .* cannot be written: No space left on device") == 1);
   REQUIRE(fs.grow());
   REQUIRE(d.waitForLogLine("'app' stdout log .* writable again", 10s));
@@ -65,19 +77,14 @@ TEST_CASE("a full disk costs one error line, blocks no child, and loses no buffe
 
 TEST_CASE(
     "a disk that stays full drops the oldest output past 4 MiB, says how much, then resumes") {
-  DaemonHarness d;
   // 600000 lines of 12 bytes: 7.2 MB, more than the 4 MiB the daemon keeps.
-  d.writeConfig(d.header() +
-                "[program:app]\ncommand=seq -f \"fill %%06g\" 1 600000\n"
-                "startsecs=0\nautorestart=false\n"
-                "stdout_logfile={dir}/small/app.log\nstdout_logfile_maxbytes=0\n");
-  TinyTmpfs fs(d.path("small"));
+  FullDisk disk(600000);
+  auto& [d, fs] = disk;
   if (!fs.mounted) {
     WARN("skipped: mounting a tmpfs is not permitted here (needs root)");
     return;
   }
-  REQUIRE(d.start());
-  REQUIRE(d.waitForLogLine("exited: app \\(exit status 0", 30s));
+  REQUIRE(disk.childFinished(30s));
   CHECK(d.countLogLines("'app' stdout log .* cannot be written: No space left on device") == 1);
   REQUIRE(fs.grow());
   std::smatch m;

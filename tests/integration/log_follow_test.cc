@@ -82,9 +82,7 @@ class Streaming {
 
 TEST_CASE("supervisorctl tail -f streams new lines and follows the log across a rotation") {
   DaemonHarness d;
-  d.writeConfig(d.header() +
-                "[unix_http_server]\nfile={dir}/sv.sock\n"
-                "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n"
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() +
                 "[program:talk]\ncommand=/bin/sh -c \"i=0; while :; do i=$((i+1)); "
                 "echo tick $i; sleep 0.01; done\"\nstartsecs=0\n"
                 "stdout_logfile={dir}/talk.log\nstdout_logfile_maxbytes=2KB\n"
@@ -92,7 +90,7 @@ TEST_CASE("supervisorctl tail -f streams new lines and follows the log across a 
   REQUIRE(d.start());
   REQUIRE(
       waitFor([&] { return readFile(d.path("talk.log")).find("tick 3\n") != std::string::npos; }));
-  Streaming tail(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " tail -f talk");
+  Streaming tail(d.ctlCommand("tail -f talk"));
   const std::string marker = "==> File truncated <==";
   // Lines arrive, then a rotation, then more lines after it.
   bool ok = tail.readUntil(
@@ -125,17 +123,14 @@ TEST_CASE("supervisorctl tail -f streams new lines and follows the log across a 
 
 TEST_CASE("supervisorctl maintail -f streams main log lines as the daemon writes them") {
   DaemonHarness d;
-  d.writeConfig(d.header() +
-                "[unix_http_server]\nfile={dir}/sv.sock\n"
-                "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n"
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() +
                 "[program:idle]\ncommand={helpers}/sleeper\nstartsecs=0\nautostart=false\n");
   REQUIRE(d.start());
-  std::string ctl = DaemonHarness::supervisorctlBin() + " -c " + d.configPath();
-  Streaming tail(ctl + " maintail -f");
+  Streaming tail(d.ctlCommand("maintail -f"));
   REQUIRE(tail.readUntil(
       [](const std::string& out) { return out.find("supervisord started") != std::string::npos; },
       10s));
-  REQUIRE(run(ctl + " start idle </dev/null").exit == 0);
+  REQUIRE(d.ctl("start idle").exit == 0);
   CHECK(tail.readUntil(
       [](const std::string& out) { return out.find("spawned: 'idle'") != std::string::npos; },
       10s));
@@ -143,23 +138,20 @@ TEST_CASE("supervisorctl maintail -f streams main log lines as the daemon writes
 
 TEST_CASE("supervisorctl tail -f exits 0 when the followed process's group is removed") {
   DaemonHarness d;
-  d.writeConfig(d.header() +
-                "[unix_http_server]\nfile={dir}/sv.sock\n"
-                "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n"
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() +
                 "[program:talk]\ncommand={helpers}/chatty 0 20\nstartsecs=0\n"
                 "stdout_logfile={dir}/talk.log\n"
                 "[program:other]\ncommand={helpers}/chatty 0 20\nstartsecs=0\n"
                 "stdout_logfile={dir}/other.log\n");
   REQUIRE(d.start());
-  std::string ctl = DaemonHarness::supervisorctlBin() + " -c " + d.configPath();
-  Streaming tail(ctl + " tail -f talk");
-  Streaming other(ctl + " tail -f other");
+  Streaming tail(d.ctlCommand("tail -f talk"));
+  Streaming other(d.ctlCommand("tail -f other"));
   REQUIRE(tail.readUntil(
       [](const std::string& out) { return out.find("line 2\n") != std::string::npos; }, 10s));
   REQUIRE(other.readUntil(
       [](const std::string& out) { return out.find("line 2\n") != std::string::npos; }, 10s));
-  REQUIRE(run(ctl + " stop talk </dev/null").exit == 0);
-  auto removed = run(ctl + " remove talk </dev/null");
+  REQUIRE(d.ctl("stop talk").exit == 0);
+  auto removed = d.ctl("remove talk");
   CHECK(removed.out == "talk: removed process group\n");
   // The stream ends: supervisorctl sees the eof, prints nothing more and exits 0.
   tail.readUntil([](const std::string&) { return false; }, 10s);  // returns at EOF

@@ -14,9 +14,7 @@ namespace {
 struct RotateSetup {
   DaemonHarness d;
   RotateSetup() {
-    d.writeConfig(d.header() +
-                  "[unix_http_server]\nfile={dir}/sv.sock\n"
-                  "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n"
+    d.writeConfig(d.header() + DaemonHarness::ctlSections() +
                   "[program:app]\ncommand={helpers}/chatty 3 0\nstartsecs=0\npriority=1\n"
                   "stdout_logfile={dir}/app.log\nstdout_logfile_maxbytes=1MB\n"
                   "stdout_logfile_backups=3\nstderr_logfile={dir}/app.err\n"

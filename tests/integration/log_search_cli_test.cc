@@ -15,9 +15,7 @@ struct SearchSetup {
   SearchSetup() {
     // 2000 lines "entry N" (~23 KB) into 4 KB files with 10 backups: the
     // current file plus .1 .. .5 or so. stderr has its own file.
-    d.writeConfig(d.header() +
-                  "[unix_http_server]\nfile={dir}/sv.sock\n"
-                  "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n"
+    d.writeConfig(d.header() + DaemonHarness::ctlSections() +
                   "[program:app]\ncommand=seq -f \"entry %%g\" 1 2000\n"
                   "startsecs=0\nautorestart=false\n"
                   "stdout_logfile={dir}/app.log\nstdout_logfile_maxbytes=4KB\n"

@@ -30,12 +30,7 @@ std::string programs() {
 }
 
 std::string withSocket(const DaemonHarness& d) {
-  return d.header() + "[unix_http_server]\nfile={dir}/sv.sock\n\n" +
-         "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n\n";
-}
-
-RunResult ctl(const DaemonHarness& d, const std::string& args) {
-  return run(DaemonHarness::supervisorctlBin() + " -c " + d.configPath() + " " + args);
+  return d.header() + DaemonHarness::ctlSections();
 }
 
 int pidOf(RpcClient& c, const std::string& name) {
@@ -43,15 +38,28 @@ int pidOf(RpcClient& c, const std::string& name) {
   return info.is_object() ? info.value("pid", 0) : 0;
 }
 
+// Where every test starts: a and b RUNNING from a good file, a control
+// connection, and their pids; then the test breaks the file.
+struct Running {
+  DaemonHarness d;
+  bool started = start();
+  RpcClient c{d.path("sv.sock")};
+  const int pid_a = pidOf(c, "a");
+  const int pid_b = pidOf(c, "b");
+
+ private:
+  bool start() {
+    d.writeConfig(withSocket(d) + programs());
+    return d.start() && d.waitForLogLine("success: b entered RUNNING");
+  }
+};
+
 }  // namespace
 
 TEST_CASE("HUP with a broken config logs the error and leaves every program running") {
-  DaemonHarness d;
-  d.writeConfig(withSocket(d) + programs());
-  REQUIRE(d.start());
-  REQUIRE(d.waitForLogLine("success: b entered RUNNING"));
-  RpcClient c(d.path("sv.sock"));
-  const int pid_a = pidOf(c, "a"), pid_b = pidOf(c, "b");
+  Running s;
+  REQUIRE(s.started);
+  auto& [d, started, c, pid_a, pid_b] = s;
   REQUIRE(pid_a > 0);
 
   d.writeConfig(withSocket(d) + kBroken);
@@ -77,15 +85,12 @@ TEST_CASE("HUP with a broken config logs the error and leaves every program runn
 }
 
 TEST_CASE("supervisorctl reload with a broken config is refused and nothing restarts") {
-  DaemonHarness d;
-  d.writeConfig(withSocket(d) + programs());
-  REQUIRE(d.start());
-  REQUIRE(d.waitForLogLine("success: b entered RUNNING"));
-  RpcClient c(d.path("sv.sock"));
-  const int pid_a = pidOf(c, "a");
+  Running s;
+  REQUIRE(s.started);
+  auto& [d, started, c, pid_a, pid_b] = s;
 
   d.writeConfig(withSocket(d) + kBroken);
-  auto r = ctl(d, "reload");
+  auto r = d.ctl("reload");
   CHECK(r.exit == 1);
   CHECK(r.out.find("CANT_REREAD: " + std::string(kBrokenText)) != std::string::npos);
   CHECK(d.running());
@@ -95,21 +100,17 @@ TEST_CASE("supervisorctl reload with a broken config is refused and nothing rest
 }
 
 TEST_CASE("reread and update with a broken config report CANT_REREAD and change nothing") {
-  DaemonHarness d;
-  d.writeConfig(withSocket(d) + programs());
-  REQUIRE(d.start());
-  REQUIRE(d.waitForLogLine("success: b entered RUNNING"));
-  RpcClient c(d.path("sv.sock"));
-  const int pid_a = pidOf(c, "a"), pid_b = pidOf(c, "b");
+  Running s;
+  REQUIRE(s.started);
+  auto& [d, started, c, pid_a, pid_b] = s;
 
   // b is removed and a new group added, but a is broken: nothing may apply.
-  d.writeConfig(withSocket(d) + kBroken +
-                "[program:n]\ncommand={helpers}/sleeper\nstartsecs=0\n");
-  auto reread = ctl(d, "reread");
+  d.writeConfig(withSocket(d) + kBroken + "[program:n]\ncommand={helpers}/sleeper\nstartsecs=0\n");
+  auto reread = d.ctl("reread");
   CHECK(reread.exit == 1);
-  CHECK(reread.out == "ERROR: CANT_REREAD: " + std::string(kBrokenText) + " (file: '" +
-                          d.configPath() + "')\n");
-  auto update = ctl(d, "update");
+  CHECK(reread.out ==
+        "ERROR: CANT_REREAD: " + std::string(kBrokenText) + " (file: '" + d.configPath() + "')\n");
+  auto update = d.ctl("update");
   CHECK(update.exit == 1);
   CHECK(update.out.find("CANT_REREAD: " + std::string(kBrokenText)) != std::string::npos);
   CHECK(pidOf(c, "a") == pid_a);
@@ -120,9 +121,10 @@ TEST_CASE("reread and update with a broken config report CANT_REREAD and change 
   CHECK(d.running());
 
   // Fixed: update applies it (b removed, n added, a untouched).
-  d.writeConfig(withSocket(d) + "[program:a]\ncommand={helpers}/sleeper\nstartsecs=0\n"
-                                "[program:n]\ncommand={helpers}/sleeper\nstartsecs=0\n");
-  auto fixed = ctl(d, "update");
+  d.writeConfig(withSocket(d) +
+                "[program:a]\ncommand={helpers}/sleeper\nstartsecs=0\n"
+                "[program:n]\ncommand={helpers}/sleeper\nstartsecs=0\n");
+  auto fixed = d.ctl("update");
   CHECK(fixed.exit == 0);
   REQUIRE(d.waitForLogLine("success: n entered RUNNING"));
   CHECK(d.waitForLogLine("stopped: b \\(terminated by SIGTERM\\)"));

@@ -93,8 +93,7 @@ TEST_CASE("supervisorctl without a command on a pipe runs a shell that shows sta
   d.writeConfig(shellConfig(d));
   REQUIRE(d.start());
   REQUIRE(d.waitForLogLine("success: web entered RUNNING state"));
-  auto r = run("printf 'version\\npid web\\n' | " + DaemonHarness::supervisorctlBin() + " -c " +
-               d.configPath());
+  auto r = run("printf 'version\\npid web\\n' | " + d.ctlCommand(""));
   CHECK(r.exit == 0);
   // The shell's first act is `status`, then one prompt per line read, and a
   // last prompt answered by end of input.

@@ -13,9 +13,7 @@ namespace {
 struct Ctl {
   DaemonHarness d;
   Ctl() {
-    d.writeConfig(d.header() +
-                  "[unix_http_server]\nfile={dir}/sv.sock\n"
-                  "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n"
+    d.writeConfig(d.header() + DaemonHarness::ctlSections() +
                   "[program:sleeper]\ncommand={helpers}/sleeper\nstartsecs=0\n"
                   "[program:manual]\ncommand={helpers}/sleeper\nautostart=false\nstartsecs=0\n"
                   "[program:quick]\ncommand={helpers}/exit_with 1\nstartretries=0\n"

@@ -1,4 +1,4 @@
-#include "supervisorctl/log_find.h"
+#include "logsearch/log_find.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

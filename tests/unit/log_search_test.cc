@@ -1,4 +1,4 @@
-#include "supervisorctl/log_search.h"
+#include "logsearch/log_search.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "supervisorctl/search_options.h"
+#include "logsearch/search_options.h"
 
 using sup::LogFileSet;
 using sup::LogStream;

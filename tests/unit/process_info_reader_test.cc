@@ -1,7 +1,7 @@
 // supervisorctl's one-pass decoder of getAllProcessInfo replies must give
 // exactly what the general path (parseMessage + from_json) gives, and hand
 // every reply it does not fully understand back to that path.
-#include "supervisorctl/process_info_reader.h"
+#include "common/process_info_reader.h"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -57,25 +57,25 @@ TEST_CASE("a daemon's getAllProcessInfo reply decodes in one pass to what from_j
   for (int n = 0; n < 7; ++n) infos.push_back(sample(n));
   const std::string line = reply(json(infos));
   std::vector<ProcessInfo> fast;
-  REQUIRE(ctl::decodeProcessInfoReply(line, 2, fast));
+  REQUIRE(proto::decodeProcessInfoReply(line, 2, fast));
   requireSame(fast, generalPath(line));
   requireSame(fast, infos);
 }
 
 TEST_CASE("an empty process list and spaces between tokens decode too") {
   std::vector<ProcessInfo> fast{ProcessInfo{}};
-  REQUIRE(ctl::decodeProcessInfoReply(R"({"id":5,"jsonrpc":"2.0","result":[]})", 5, fast));
+  REQUIRE(proto::decodeProcessInfoReply(R"({"id":5,"jsonrpc":"2.0","result":[]})", 5, fast));
   CHECK(fast.empty());
   const std::string spaced =
       R"( { "id" : 5 , "result" : [ { "name" : "a" , "state" : 20 , "pid" : -1 } ] } )";
-  REQUIRE(ctl::decodeProcessInfoReply(spaced, 5, fast));
+  REQUIRE(proto::decodeProcessInfoReply(spaced, 5, fast));
   requireSame(fast, generalPath(spaced));
 }
 
 TEST_CASE("a missing statename is derived from the state, as from_json does") {
   const std::string line = R"({"id":1,"result":[{"name":"a","state":200}]})";
   std::vector<ProcessInfo> fast;
-  REQUIRE(ctl::decodeProcessInfoReply(line, 1, fast));
+  REQUIRE(proto::decodeProcessInfoReply(line, 1, fast));
   CHECK(fast.at(0).statename == "FATAL");
   requireSame(fast, generalPath(line));
 }
@@ -104,6 +104,6 @@ TEST_CASE("replies the one-pass decoder does not fully handle go to the general 
   };
   for (const char* line : refused) {
     INFO(line);
-    CHECK_FALSE(ctl::decodeProcessInfoReply(line, 1, out));
+    CHECK_FALSE(proto::decodeProcessInfoReply(line, 1, out));
   }
 }

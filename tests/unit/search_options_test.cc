@@ -1,4 +1,4 @@
-#include "supervisorctl/search_options.h"
+#include "logsearch/search_options.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>

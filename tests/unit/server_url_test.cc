@@ -34,9 +34,3 @@ TEST_CASE("option -s values must look like URLs, as Supervisor's datatypes.url c
   CHECK(checkUrlSyntax("foo").error().message == "value 'foo' is not a URL");
   CHECK(checkUrlSyntax("http:").error().message == "value 'http:' is not a URL");
 }
-
-TEST_CASE("pyRepr quotes like Python's repr of a str") {
-  CHECK(pyRepr("bad") == "'bad'");
-  CHECK(pyRepr("it's") == "\"it's\"");
-  CHECK(pyRepr("a\tb") == "'a\\tb'");
-}

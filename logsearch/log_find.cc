@@ -1,11 +1,11 @@
-#include "supervisorctl/log_find.h"
+#include "logsearch/log_find.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 
-#include "supervisorctl/json_text.h"
+#include "logsearch/json_text.h"
 
 namespace sup {
 

@@ -1,4 +1,4 @@
-#include "supervisorctl/literal_search.h"
+#include "logsearch/literal_search.h"
 
 #include <cstring>
 

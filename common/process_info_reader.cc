@@ -1,10 +1,10 @@
-#include "supervisorctl/process_info_reader.h"
+#include "common/process_info_reader.h"
 
 #include <cstdint>
 #include <limits>
 #include <string>
 
-namespace sup::ctl {
+namespace sup::proto {
 namespace {
 
 // A strict cursor over the line. Every method returns false on anything the
@@ -170,4 +170,4 @@ bool decodeProcessInfoReply(std::string_view line, long expected_id,
   return has_id && has_result;
 }
 
-}  // namespace sup::ctl
+}  // namespace sup::proto

@@ -1,12 +1,12 @@
-#include "supervisorctl/log_search.h"
+#include "logsearch/log_search.h"
 
 #include <cstring>
 #include <deque>
 #include <memory>
 
-#include "supervisorctl/file_scanner.h"
-#include "supervisorctl/log_follow.h"
-#include "supervisorctl/log_matcher.h"
+#include "logsearch/file_scanner.h"
+#include "logsearch/log_follow.h"
+#include "logsearch/log_matcher.h"
 
 namespace sup {
 

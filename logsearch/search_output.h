@@ -16,8 +16,8 @@
 #include <ostream>
 #include <string>
 
-#include "supervisorctl/log_files.h"
-#include "supervisorctl/search_options.h"
+#include "logsearch/log_files.h"
+#include "logsearch/search_options.h"
 
 namespace sup {
 

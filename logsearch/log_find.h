@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "supervisorctl/log_files.h"
-#include "supervisorctl/search_options.h"
+#include "logsearch/log_files.h"
+#include "logsearch/search_options.h"
 
 namespace sup {
 

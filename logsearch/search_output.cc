@@ -1,8 +1,8 @@
-#include "supervisorctl/search_output.h"
+#include "logsearch/search_output.h"
 
 #include <charconv>
 
-#include "supervisorctl/json_text.h"
+#include "logsearch/json_text.h"
 
 namespace sup {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "supervisorctl/file_scanner.h"
+#include "logsearch/file_scanner.h"
 
 namespace sup {
 

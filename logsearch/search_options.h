@@ -1,7 +1,7 @@
 // Command-line options of `supervisorctl grep` and `supervisorctl find`,
 // parsed by pure functions (no I/O, no clock) so they can be unit-tested and
-// fuzzed. Errors carry the exact text to print on stderr (GNU grep style);
-// the caller exits 2 on any of them.
+// fuzzed: CLI11 through common/gnu_options.h. Errors carry the exact text to
+// print on stderr (GNU grep style); the caller exits 2 on any of them.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "supervisorctl/log_files.h"
+#include "logsearch/log_files.h"
 
 namespace sup {
 

@@ -1,4 +1,4 @@
-#include "supervisorctl/file_scanner.h"
+#include "logsearch/file_scanner.h"
 
 #include <fcntl.h>
 #include <unistd.h>

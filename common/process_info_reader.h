@@ -1,5 +1,6 @@
-// The fast path for supervisorctl's largest reply: supervisor.getAllProcessInfo
-// decoded straight from the reply line into ProcessInfo structs, in one pass,
+// The reader beside process_info_json.h's writer: the fast path for
+// supervisorctl's largest reply, supervisor.getAllProcessInfo, decoded
+// straight from the reply line into ProcessInfo structs, in one pass,
 // without building a JSON tree first (for 1,000 programs the tree, its copy
 // and the per-field lookups were most of `supervisorctl status`'s work).
 //
@@ -17,11 +18,11 @@
 
 #include "common/protocol.h"
 
-namespace sup::ctl {
+namespace sup::proto {
 
 /// Decode `line` as the reply with id `expected_id` whose result is a list of
 /// ProcessInfo. On true, `out` holds the list; on false, `out` is unspecified.
 bool decodeProcessInfoReply(std::string_view line, long expected_id,
                             std::vector<proto::ProcessInfo>& out);
 
-}  // namespace sup::ctl
+}  // namespace sup::proto

@@ -1,4 +1,4 @@
-#include "supervisorctl/log_files.h"
+#include "logsearch/log_files.h"
 
 #include <sys/stat.h>
 

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "common/result.h"
-#include "supervisorctl/literal_search.h"
-#include "supervisorctl/search_options.h"
+#include "logsearch/literal_search.h"
+#include "logsearch/search_options.h"
 
 namespace sup {
 

@@ -1,4 +1,4 @@
-#include "supervisorctl/log_matcher.h"
+#include "logsearch/log_matcher.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>

@@ -1,4 +1,4 @@
-#include "supervisorctl/log_follow.h"
+#include "logsearch/log_follow.h"
 
 #include <poll.h>
 #include <sys/inotify.h>

@@ -1,4 +1,4 @@
-#include "supervisorctl/json_text.h"
+#include "logsearch/json_text.h"
 
 namespace sup {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "supervisorctl/log_matcher.h"
-#include "supervisorctl/search_output.h"
+#include "logsearch/log_matcher.h"
+#include "logsearch/search_output.h"
 
 namespace sup {
 

@@ -1,5 +1,0 @@
-#pragma once
-namespace sup {
-/// This build's version string (CMake project version).
-const char* clientVersion();
-}  // namespace sup
