@@ -115,8 +115,8 @@ std::unique_ptr<Spawner> OrphanGuard::wrap(std::unique_ptr<Spawner> inner) {
 void OrphanGuard::track(Supervisor& supervisor, EventLoop& loop) {
   loop_ = &loop;
   supervisor.subscribe([this](const ProcessId& id, ProcessState, ProcessState to) {
-    if (to == ProcessState::Stopped || to == ProcessState::Exited || to == ProcessState::Backoff ||
-        to == ProcessState::Fatal)
+    if (to == ProcessState::kStopped || to == ProcessState::kExited || to == ProcessState::kBackoff ||
+        to == ProcessState::kFatal)
       forget(id.group, id.name);
   });
 }

@@ -20,10 +20,7 @@ using rpc::json;
 bool signallable(const Supervisor& sup, const ProcessId& id) {
   auto info = sup.processInfo(id);
   if (!info) return false;
-  int s = info->state;
-  return s == static_cast<int>(proto::ProcessState::kRunning) ||
-         s == static_cast<int>(proto::ProcessState::kStarting) ||
-         s == static_cast<int>(proto::ProcessState::kStopping);
+  return proto::isSignallableState(static_cast<proto::ProcessState>(info->state));
 }
 
 void startGroup(const RpcContext& ctx, const std::string& group, bool wait, const RpcReply& reply) {

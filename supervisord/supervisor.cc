@@ -221,7 +221,7 @@ void Supervisor::childExited(int pid, int wait_status) {
   p->capture->drainAndDetach();
   readErrorPipe(*p);
   closeErrorPipe(*p);
-  if (!p->exec_error.empty() && p->machine.state() == ProcessState::Starting) {
+  if (!p->exec_error.empty() && p->machine.state() == ProcessState::kStarting) {
     std::string why = std::move(p->exec_error);
     p->exec_error.clear();
     apply(*p, p->machine.onExecFailed(why, now()));
@@ -362,9 +362,9 @@ void Supervisor::continueStopAll() {
     });
     for (Process* p : order) {
       ProcessState s = p->machine.state();
-      if (s == ProcessState::Running || s == ProcessState::Starting)
+      if (s == ProcessState::kRunning || s == ProcessState::kStarting)
         apply(*p, p->machine.stop(now()));
-      else if (s == ProcessState::Backoff)
+      else if (s == ProcessState::kBackoff)
         apply(*p, p->machine.giveUp());
     }
   }

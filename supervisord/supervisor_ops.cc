@@ -150,16 +150,16 @@ ProcessInfo Supervisor::info(const Process& p) const {
   i.stderr_logfile = p.capture->stderrPath();
   i.pid = m.pid();
   switch (m.state()) {
-    case ProcessState::Running:
+    case ProcessState::kRunning:
       i.description = "pid " + std::to_string(i.pid) + ", uptime " + formatUptime(i.now - i.start);
       break;
-    case ProcessState::Fatal:
-    case ProcessState::Backoff:
+    case ProcessState::kFatal:
+    case ProcessState::kBackoff:
       i.description =
           i.spawnerr.empty() ? "unknown error (try \"tail " + i.name + "\")" : i.spawnerr;
       break;
-    case ProcessState::Stopped:
-    case ProcessState::Exited:
+    case ProcessState::kStopped:
+    case ProcessState::kExited:
       if (i.start) {
         std::tm tm{};
         ::localtime_r(&i.stop, &tm);
@@ -204,12 +204,12 @@ void Supervisor::startProcess(const ProcessId& id, bool wait, OpCallback done) {
   }
   ProcessState s = p->machine.state();
   if (isRunningState(s)) return done(fault(id, Fault::AlreadyStarted, namespec(id)));
-  if (s == ProcessState::Unknown) {
+  if (s == ProcessState::kUnknown) {
     return done(fault(id, Fault::Failed, namespec(id) + " is in an unknown process state"));
   }
   apply(*p, p->machine.start(now()));
   if (!p->machine.spawnErr().empty()) return done(fault(id, Fault::SpawnError, namespec(id)));
-  if (!wait || p->machine.state() == ProcessState::Running) return done(success(id));
+  if (!wait || p->machine.state() == ProcessState::kRunning) return done(success(id));
   p->waiters.push_back(Waiter{Waiter::Kind::Running, std::move(done)});
 }
 
@@ -218,7 +218,7 @@ void Supervisor::stopProcess(const ProcessId& id, bool wait, OpCallback done) {
   if (!p) return done(fault(id, Fault::BadName, namespec(id)));
   if (!isRunningState(p->machine.state())) return done(fault(id, Fault::NotRunning, namespec(id)));
   apply(*p, p->machine.stop(now()));
-  if (p->machine.state() == ProcessState::Unknown) {
+  if (p->machine.state() == ProcessState::kUnknown) {
     return done(fault(id, Fault::Failed, "unknown problem killing " + id.name));
   }
   if (!wait || isStoppedState(p->machine.state())) return done(success(id));
@@ -231,7 +231,7 @@ void Supervisor::stopReport(Process& p) {
   p.stop_report_timer = 0;
   bool waiting = std::any_of(p.waiters.begin(), p.waiters.end(),
                              [](const Waiter& w) { return w.kind == Waiter::Kind::Stopped; });
-  if (!waiting || p.machine.state() != ProcessState::Stopping) return;
+  if (!waiting || p.machine.state() != ProcessState::kStopping) return;
   log_.info("waiting for " + p.id.name + " to stop");
   Process* raw = &p;
   p.stop_report_timer = loop_.after(std::chrono::seconds(2), [this, raw] { stopReport(*raw); });
@@ -247,9 +247,9 @@ void Supervisor::resolveWaiters(Process& p) {
     if (it->kind == Waiter::Kind::Running) {
       if (!p.machine.spawnErr().empty())
         result = fault(p.id, Fault::SpawnError, namespec(p.id));
-      else if (s == ProcessState::Running)
+      else if (s == ProcessState::kRunning)
         result = success(p.id);
-      else if (s != ProcessState::Starting)
+      else if (s != ProcessState::kStarting)
         result = fault(p.id, Fault::AbnormalTermination, namespec(p.id));
     } else if (isStoppedState(s)) {
       result = success(p.id);
@@ -279,7 +279,7 @@ OpResult Supervisor::signalProcess(const ProcessId& id, int signo) {
   if (!p) return fault(id, Fault::BadName, namespec(id));
   if (!isSignallableState(p->machine.state())) return fault(id, Fault::NotRunning, namespec(id));
   apply(*p, p->machine.signal(signo));
-  if (p->machine.state() == ProcessState::Unknown) return fault(id, Fault::Failed, namespec(id));
+  if (p->machine.state() == ProcessState::kUnknown) return fault(id, Fault::Failed, namespec(id));
   return success(id);
 }
 

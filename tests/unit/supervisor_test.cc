@@ -135,13 +135,13 @@ TEST_CASE("autostart programs start in ascending priority - autostart=false ones
   Fixture f({group("late", 300), manual, group("early", 5), group("mid", 100)});
   f.sup->startup();
   CHECK(f.spawner.spawned == std::vector<std::string>{"early", "mid", "late"});
-  CHECK(f.state("manual", "manual") == ProcessState::Stopped);
+  CHECK(f.state("manual", "manual") == ProcessState::kStopped);
 }
 
 TEST_CASE("shutdown stops equal priorities in parallel, higher priorities first") {
   Fixture f({group("db", 10), group("web1", 20), group("web2", 20)});
   f.sup->startup();
-  REQUIRE(f.runUntil([&] { return f.state("db", "db") == ProcessState::Running; }));
+  REQUIRE(f.runUntil([&] { return f.state("db", "db") == ProcessState::kRunning; }));
   f.sup->shutdown();
   CHECK(f.spawner.killed("web1"));
   CHECK(f.spawner.killed("web2"));
@@ -186,7 +186,7 @@ TEST_CASE("startProcess with wait answers once the process is RUNNING") {
   CHECK_FALSE(result);
   REQUIRE(f.runUntil([&] { return result.has_value(); }));
   CHECK(result->status == Fault::Success);
-  CHECK(f.state("a", "a") == ProcessState::Running);
+  CHECK(f.state("a", "a") == ProcessState::kRunning);
 }
 
 TEST_CASE("startProcess faults: BAD_NAME, ALREADY_STARTED, SPAWN_ERROR, NO_FILE") {
@@ -224,7 +224,7 @@ TEST_CASE("startProcess with wait reports SPAWN_ERROR when the process exits too
   f.exit("a", 1);
   REQUIRE(f.runUntil([&] { return result.has_value(); }));
   CHECK(result->status == Fault::SpawnError);
-  CHECK(f.state("a", "a") == ProcessState::Backoff);
+  CHECK(f.state("a", "a") == ProcessState::kBackoff);
 }
 
 TEST_CASE("stopProcess with wait answers once stopped - NOT_RUNNING when already stopped") {
@@ -291,7 +291,7 @@ TEST_CASE("process info is sorted by group and name with Supervisor's descriptio
   CHECK(infos[0].pid == f.spawner.pids["alpha"]);
   CHECK(infos[1].name == "zeta");
   CHECK(infos[1].description == "Not started");
-  REQUIRE(f.runUntil([&] { return f.state("alpha", "alpha") == ProcessState::Running; }));
+  REQUIRE(f.runUntil([&] { return f.state("alpha", "alpha") == ProcessState::kRunning; }));
   auto running = f.sup->processInfo({"alpha", "alpha"});
   CHECK(running->description == "pid " + std::to_string(running->pid) + ", uptime 0:00:00");
 }
@@ -349,10 +349,10 @@ TEST_CASE("subscribers see every state change") {
   f.sup->subscribe(
       [&](const ProcessId&, ProcessState from, ProcessState to) { seen.emplace_back(from, to); });
   f.sup->startup();
-  REQUIRE(f.runUntil([&] { return f.state("a", "a") == ProcessState::Running; }));
+  REQUIRE(f.runUntil([&] { return f.state("a", "a") == ProcessState::kRunning; }));
   REQUIRE(seen.size() == 2);
-  CHECK(seen[0] == std::make_pair(ProcessState::Stopped, ProcessState::Starting));
-  CHECK(seen[1] == std::make_pair(ProcessState::Starting, ProcessState::Running));
+  CHECK(seen[0] == std::make_pair(ProcessState::kStopped, ProcessState::kStarting));
+  CHECK(seen[1] == std::make_pair(ProcessState::kStarting, ProcessState::kRunning));
 }
 
 TEST_CASE("an unknown pid is logged as reaped unknown pid") {
