@@ -12,15 +12,13 @@
 #include <vector>
 
 #include "common/config_model.h"
+#include "common/log_level.h"
 #include "common/process_states.h"
 
 namespace sup {
 
 /// The daemon's process states are the wire's (common/process_states.h).
 using proto::ProcessState;
-
-/// Main-log levels, Supervisor's seven (loggers.py LevelsByName).
-enum class LogLevel { Blather = 3, Trace = 5, Debug = 10, Info = 20, Warn = 30, Error = 40, Critical = 50 };
 
 /// "the time now" as the machine sees it: a monotonic instant for durations
 /// and a wall-clock second for the start/stop stamps reported to clients.
