@@ -222,6 +222,7 @@ struct CallResult {
   std::string group;
   int status = static_cast<int>(Fault::kSuccess);
   std::string description = "OK";
+  Fault fault() const { return static_cast<Fault>(status); }
 };
 void to_json(json& j, const CallResult& r);
 void from_json(const json& j, CallResult& r);

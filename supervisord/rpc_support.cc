@@ -107,27 +107,12 @@ proto::ProcessInfo toWire(const ProcessInfo& info) {
   return w;
 }
 
-proto::CallResult toWire(const OpResult& result) {
-  proto::CallResult w;
-  w.name = result.name;
-  w.group = result.group;
-  w.status = static_cast<int>(result.status);
-  w.description = result.description;
-  return w;
-}
-
-json toWire(const std::vector<OpResult>& results) {
-  json out = json::array();
-  for (const auto& r : results) out.push_back(toWire(r));
-  return out;
-}
-
-void replyOp(const RpcReply& reply, const OpResult& result) {
-  if (result.status == Fault::Success) {
+void replyOp(const RpcReply& reply, const proto::CallResult& result) {
+  if (result.fault() == proto::Fault::kSuccess) {
     reply.ok(true);
   } else {
     // The core's description is already Supervisor's fault string.
-    reply.error(static_cast<int>(result.status), result.description);
+    reply.error(result.status, result.description);
   }
 }
 

@@ -10,65 +10,24 @@
 
 namespace sup {
 
-const char* faultName(Fault f) {
-  switch (f) {
-    case Fault::None:
-      return "NONE";
-    case Fault::UnknownMethod:
-      return "UNKNOWN_METHOD";
-    case Fault::IncorrectParameters:
-      return "INCORRECT_PARAMETERS";
-    case Fault::BadArguments:
-      return "BAD_ARGUMENTS";
-    case Fault::SignatureUnsupported:
-      return "SIGNATURE_UNSUPPORTED";
-    case Fault::ShutdownState:
-      return "SHUTDOWN_STATE";
-    case Fault::BadName:
-      return "BAD_NAME";
-    case Fault::BadSignal:
-      return "BAD_SIGNAL";
-    case Fault::NoFile:
-      return "NO_FILE";
-    case Fault::NotExecutable:
-      return "NOT_EXECUTABLE";
-    case Fault::Failed:
-      return "FAILED";
-    case Fault::AbnormalTermination:
-      return "ABNORMAL_TERMINATION";
-    case Fault::SpawnError:
-      return "SPAWN_ERROR";
-    case Fault::AlreadyStarted:
-      return "ALREADY_STARTED";
-    case Fault::NotRunning:
-      return "NOT_RUNNING";
-    case Fault::Success:
-      return "SUCCESS";
-    case Fault::AlreadyAdded:
-      return "ALREADY_ADDED";
-    case Fault::StillRunning:
-      return "STILL_RUNNING";
-    case Fault::CantReread:
-      return "CANT_REREAD";
-  }
-  return "UNKNOWN";
-}
+using proto::CallResult;
+using proto::Fault;
 
 static std::string namespec(const ProcessId& id) {
   return id.group == id.name ? id.name : id.group + ":" + id.name;
 }
 
-OpResult Supervisor::fault(const ProcessId& id, Fault f, const std::string& extra) const {
-  OpResult r;
+CallResult Supervisor::fault(const ProcessId& id, Fault f, const std::string& extra) const {
+  CallResult r;
   r.name = id.name;
   r.group = id.group;
-  r.status = f;
-  r.description = std::string(faultName(f)) + (extra.empty() ? "" : ": " + extra);
+  r.status = static_cast<int>(f);
+  r.description = proto::faultString(f, extra);
   return r;
 }
 
-static OpResult success(const ProcessId& id) {
-  OpResult r;
+static CallResult success(const ProcessId& id) {
+  CallResult r;
   r.name = id.name;
   r.group = id.group;
   return r;
@@ -196,30 +155,30 @@ std::optional<ProcessInfo> Supervisor::processInfo(const ProcessId& id) const {
 
 void Supervisor::startProcess(const ProcessId& id, bool wait, OpCallback done) {
   Process* p = find(id);
-  if (!p) return done(fault(id, Fault::BadName, namespec(id)));
-  if (state_ != SupervisorState::Running) return done(fault(id, Fault::ShutdownState, ""));
+  if (!p) return done(fault(id, Fault::kBadName, namespec(id)));
+  if (state_ != SupervisorState::Running) return done(fault(id, Fault::kShutdownState, ""));
   CommandCheck check = resolveCommand(p->machine.config());
   if (!check.ok()) {
-    return done(fault(id, check.not_found ? Fault::NoFile : Fault::NotExecutable, check.error));
+    return done(fault(id, check.not_found ? Fault::kNoFile : Fault::kNotExecutable, check.error));
   }
   ProcessState s = p->machine.state();
-  if (isRunningState(s)) return done(fault(id, Fault::AlreadyStarted, namespec(id)));
+  if (isRunningState(s)) return done(fault(id, Fault::kAlreadyStarted, namespec(id)));
   if (s == ProcessState::kUnknown) {
-    return done(fault(id, Fault::Failed, namespec(id) + " is in an unknown process state"));
+    return done(fault(id, Fault::kFailed, namespec(id) + " is in an unknown process state"));
   }
   apply(*p, p->machine.start(now()));
-  if (!p->machine.spawnErr().empty()) return done(fault(id, Fault::SpawnError, namespec(id)));
+  if (!p->machine.spawnErr().empty()) return done(fault(id, Fault::kSpawnError, namespec(id)));
   if (!wait || p->machine.state() == ProcessState::kRunning) return done(success(id));
   p->waiters.push_back(Waiter{Waiter::Kind::Running, std::move(done)});
 }
 
 void Supervisor::stopProcess(const ProcessId& id, bool wait, OpCallback done) {
   Process* p = find(id);
-  if (!p) return done(fault(id, Fault::BadName, namespec(id)));
-  if (!isRunningState(p->machine.state())) return done(fault(id, Fault::NotRunning, namespec(id)));
+  if (!p) return done(fault(id, Fault::kBadName, namespec(id)));
+  if (!isRunningState(p->machine.state())) return done(fault(id, Fault::kNotRunning, namespec(id)));
   apply(*p, p->machine.stop(now()));
   if (p->machine.state() == ProcessState::kUnknown) {
-    return done(fault(id, Fault::Failed, "unknown problem killing " + id.name));
+    return done(fault(id, Fault::kFailed, "unknown problem killing " + id.name));
   }
   if (!wait || isStoppedState(p->machine.state())) return done(success(id));
   p->waiters.push_back(Waiter{Waiter::Kind::Stopped, std::move(done)});
@@ -239,18 +198,18 @@ void Supervisor::stopReport(Process& p) {
 
 void Supervisor::resolveWaiters(Process& p) {
   if (p.waiters.empty()) return;
-  std::vector<std::pair<OpCallback, OpResult>> ready;
+  std::vector<std::pair<OpCallback, CallResult>> ready;
   ProcessState s = p.machine.state();
   auto it = p.waiters.begin();
   while (it != p.waiters.end()) {
-    std::optional<OpResult> result;
+    std::optional<CallResult> result;
     if (it->kind == Waiter::Kind::Running) {
       if (!p.machine.spawnErr().empty())
-        result = fault(p.id, Fault::SpawnError, namespec(p.id));
+        result = fault(p.id, Fault::kSpawnError, namespec(p.id));
       else if (s == ProcessState::kRunning)
         result = success(p.id);
       else if (s != ProcessState::kStarting)
-        result = fault(p.id, Fault::AbnormalTermination, namespec(p.id));
+        result = fault(p.id, Fault::kAbnormalTermination, namespec(p.id));
     } else if (isStoppedState(s)) {
       result = success(p.id);
     }
@@ -274,19 +233,19 @@ void Supervisor::resolveWaiters(Process& p) {
   }
 }
 
-OpResult Supervisor::signalProcess(const ProcessId& id, int signo) {
+CallResult Supervisor::signalProcess(const ProcessId& id, int signo) {
   Process* p = find(id);
-  if (!p) return fault(id, Fault::BadName, namespec(id));
-  if (!isSignallableState(p->machine.state())) return fault(id, Fault::NotRunning, namespec(id));
+  if (!p) return fault(id, Fault::kBadName, namespec(id));
+  if (!isSignallableState(p->machine.state())) return fault(id, Fault::kNotRunning, namespec(id));
   apply(*p, p->machine.signal(signo));
-  if (p->machine.state() == ProcessState::kUnknown) return fault(id, Fault::Failed, namespec(id));
+  if (p->machine.state() == ProcessState::kUnknown) return fault(id, Fault::kFailed, namespec(id));
   return success(id);
 }
 
 namespace {
 // Collects per-process results and reports once every process has answered.
 struct Batch {
-  std::vector<OpResult> results;
+  std::vector<CallResult> results;
   size_t pending = 0;
   bool armed = false;  // all operations issued
   Supervisor::BatchCallback done;
@@ -314,7 +273,7 @@ void Supervisor::startProcesses(const std::vector<ProcessId>& ids, bool wait, Ba
   });
   batch->pending = todo.size();
   for (const auto& id : todo) {
-    startProcess(id, wait, [batch](const OpResult& r) {
+    startProcess(id, wait, [batch](const CallResult& r) {
       batch->results.push_back(r);
       --batch->pending;
       batch->maybeFinish();
@@ -337,7 +296,7 @@ void Supervisor::stopProcesses(const std::vector<ProcessId>& ids, bool wait, Bat
   });
   batch->pending = todo.size();
   for (const auto& id : todo) {
-    stopProcess(id, wait, [batch](const OpResult& r) {
+    stopProcess(id, wait, [batch](const CallResult& r) {
       batch->results.push_back(r);
       --batch->pending;
       batch->maybeFinish();
@@ -347,8 +306,8 @@ void Supervisor::stopProcesses(const std::vector<ProcessId>& ids, bool wait, Bat
   batch->maybeFinish();
 }
 
-std::vector<OpResult> Supervisor::signalProcesses(const std::vector<ProcessId>& ids, int signo) {
-  std::vector<OpResult> out;
+std::vector<CallResult> Supervisor::signalProcesses(const std::vector<ProcessId>& ids, int signo) {
+  std::vector<CallResult> out;
   for (const auto& id : ids) {
     Process* p = find(id);
     if (p && isSignallableState(p->machine.state())) out.push_back(signalProcess(id, signo));
@@ -356,19 +315,19 @@ std::vector<OpResult> Supervisor::signalProcesses(const std::vector<ProcessId>& 
   return out;
 }
 
-OpResult Supervisor::sendStdin(const ProcessId& id, const std::string& data) {
+CallResult Supervisor::sendStdin(const ProcessId& id, const std::string& data) {
   Process* p = find(id);
-  if (!p) return fault(id, Fault::BadName, namespec(id));
+  if (!p) return fault(id, Fault::kBadName, namespec(id));
   if (p->machine.pid() == 0 || p->machine.killing())
-    return fault(id, Fault::NotRunning, namespec(id));
-  if (p->capture->sendStdin(data) != 0) return fault(id, Fault::NoFile, namespec(id));
+    return fault(id, Fault::kNotRunning, namespec(id));
+  if (p->capture->sendStdin(data) != 0) return fault(id, Fault::kNoFile, namespec(id));
   return success(id);
 }
 
-OpResult Supervisor::clearProcessLogs(const ProcessId& id) {
+CallResult Supervisor::clearProcessLogs(const ProcessId& id) {
   Process* p = find(id);
-  if (!p) return fault(id, Fault::BadName, namespec(id));
-  if (!p->capture->clear()) return fault(id, Fault::Failed, namespec(id));
+  if (!p) return fault(id, Fault::kBadName, namespec(id));
+  if (!p->capture->clear()) return fault(id, Fault::kFailed, namespec(id));
   return success(id);
 }
 
@@ -405,23 +364,23 @@ ConfigDiff Supervisor::diffConfig(const Config& fresh) const {
 }
 
 Fault Supervisor::addGroup(const GroupConfig& group) {
-  if (findGroup(group.name)) return Fault::AlreadyAdded;
+  if (findGroup(group.name)) return Fault::kAlreadyAdded;
   addGroupInternal(group);
-  return Fault::Success;
+  return Fault::kSuccess;
 }
 
 Fault Supervisor::removeGroup(const std::string& name) {
   auto it = std::find_if(groups_.begin(), groups_.end(),
                          [&](const auto& g) { return g->config.name == name; });
-  if (it == groups_.end()) return Fault::BadName;
+  if (it == groups_.end()) return Fault::kBadName;
   for (auto& p : (*it)->processes)
-    if (!isStoppedState(p->machine.state())) return Fault::StillRunning;
+    if (!isStoppedState(p->machine.state())) return Fault::kStillRunning;
   for (auto& p : (*it)->processes) {
     cancelTimer(*p);
     if (p->stop_report_timer) loop_.cancel(p->stop_report_timer);
   }
   groups_.erase(it);
-  return Fault::Success;
+  return Fault::kSuccess;
 }
 
 }  // namespace sup
