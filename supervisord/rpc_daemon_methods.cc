@@ -118,7 +118,7 @@ std::string logfileText(const LogFileSpec& spec, const std::string& actual) {
 
 json configInfo(const Supervisor& sup, const GroupConfig& group, const ProcessConfig& pc) {
   bool inuse = sup.groupConfig(group.name) != nullptr;
-  std::optional<ProcessInfo> live;
+  std::optional<proto::ProcessInfo> live;
   if (inuse) live = sup.processInfo(ProcessId{group.name, pc.name});
   proto::ConfigInfo c;
   c.name = pc.name;

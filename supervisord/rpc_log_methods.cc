@@ -21,7 +21,7 @@ std::optional<std::string> processLogPath(const RpcContext& ctx, const std::stri
                                           Channel channel, const RpcReply& reply) {
   auto target = rpc::findTarget(ctx.supervisor(), name, reply);
   if (!target) return std::nullopt;
-  std::optional<ProcessInfo> info;
+  std::optional<proto::ProcessInfo> info;
   if (target->process) info = ctx.supervisor().processInfo(*target->process);
   if (!info) {
     reply.fault(Fault::kBadName, name);

@@ -159,14 +159,12 @@ void getProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!process) return;
   auto info = ctx.supervisor().processInfo(process->id);
   if (!info) return reply.fault(Fault::kBadName, process->name);
-  reply.ok(rpc::toWire(*info));
+  reply.ok(*info);
 }
 
 void getAllProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
-  std::vector<proto::ProcessInfo> wire;
-  for (const auto& info : ctx.supervisor().allProcessInfo()) wire.push_back(rpc::toWire(info));
-  reply.okEncoded(proto::processInfoListJson(wire));
+  reply.okEncoded(proto::processInfoListJson(ctx.supervisor().allProcessInfo()));
 }
 
 void sendProcessStdin(const RpcContext& ctx, const json& params, RpcReply reply) {

@@ -88,25 +88,6 @@ std::string paramText(const json& value) {
   return value.dump();
 }
 
-proto::ProcessInfo toWire(const ProcessInfo& info) {
-  proto::ProcessInfo w;
-  w.name = info.name;
-  w.group = info.group;
-  w.start = info.start;
-  w.stop = info.stop;
-  w.now = info.now;
-  w.state = info.state;
-  w.statename = std::string(proto::processStateName(info.state));
-  w.spawnerr = info.spawnerr;
-  w.exitstatus = info.exitstatus;
-  w.logfile = info.stdout_logfile;
-  w.stdout_logfile = info.stdout_logfile;
-  w.stderr_logfile = info.stderr_logfile;
-  w.pid = info.pid;
-  w.description = proto::describeProcess(w);
-  return w;
-}
-
 void replyOp(const RpcReply& reply, const proto::CallResult& result) {
   if (result.fault() == proto::Fault::kSuccess) {
     reply.ok(true);

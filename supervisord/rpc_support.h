@@ -34,8 +34,7 @@ std::optional<int> signalParam(const json& value);
 /// The signal parameter as the fault text shows it (Python's str(signal)).
 std::string paramText(const json& value);
 
-// ---- conversions (the only place core types become wire types) -----------
-proto::ProcessInfo toWire(const ProcessInfo& info);
+// ---- replies --------------------------------------------------------------
 /// Answer a single-process operation: true, or its fault.
 void replyOp(const RpcReply& reply, const proto::CallResult& result);
 

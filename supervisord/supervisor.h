@@ -29,23 +29,6 @@ class MainLog;
 enum class SupervisorState { Fatal = 2, Running = 1, Restarting = 0, Shutdown = -1 };
 const char* supervisorStateName(SupervisorState s);
 
-/// One process as getProcessInfo reports it.
-struct ProcessInfo {
-  std::string name;
-  std::string group;
-  std::time_t start = 0;  ///< last spawn (epoch seconds), 0 = never
-  std::time_t stop = 0;   ///< last exit (epoch seconds)
-  std::time_t now = 0;
-  int state = 0;  ///< ProcessState code
-  std::string statename;
-  std::string spawnerr;
-  int exitstatus = 0;
-  std::string stdout_logfile;  ///< also getProcessInfo's "logfile"
-  std::string stderr_logfile;
-  int pid = 0;
-  std::string description;  ///< "pid 12, uptime 0:00:04", "Not started", ...
-};
-
 /// A process addressed by its group and its own name.
 struct ProcessId {
   std::string group;
@@ -108,9 +91,10 @@ class Supervisor {
   /// "name" (a process of the same-named group), "group:name", "group:*" or
   /// "group:" (every process of the group). Error text = the name (BAD_NAME).
   Result<std::vector<ProcessId>> resolve(const std::string& namespec) const;
-  /// Every process, sorted by group then name (getAllProcessInfo order).
-  std::vector<ProcessInfo> allProcessInfo() const;
-  std::optional<ProcessInfo> processInfo(const ProcessId& id) const;
+  /// Every process, sorted by group then name (getAllProcessInfo order),
+  /// with statename and description filled in.
+  std::vector<proto::ProcessInfo> allProcessInfo() const;
+  std::optional<proto::ProcessInfo> processInfo(const ProcessId& id) const;
   /// Every process of every active group, in start order ("all").
   std::vector<ProcessId> allProcessIds() const;
   /// Names of the active groups, in start order.
@@ -181,7 +165,7 @@ class Supervisor {
   void resolveWaiters(Process& p);
   void stopReport(Process& p);
   proto::CallResult fault(const ProcessId& id, proto::Fault f, const std::string& extra) const;
-  ProcessInfo info(const Process& p) const;
+  proto::ProcessInfo info(const Process& p, std::time_t now) const;
   void beginStopAll(SupervisorState mood);
   void continueStopAll();
   void shutdownReport();

@@ -2,7 +2,9 @@
 // start/stop/signal with completion callbacks (rpcinterface.py semantics).
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 #include <memory>
+#include <tuple>
 
 #include "supervisord/main_log.h"
 #include "supervisord/supervisor.h"
@@ -82,73 +84,44 @@ std::vector<ProcessId> Supervisor::groupProcesses(const std::string& group) cons
   return out;
 }
 
-// Python's str(timedelta): "0:00:04", "1 day, 1:02:05", "3 days, 0:00:00".
-static std::string formatUptime(long long secs) {
-  if (secs < 0) secs = 0;
-  long long days = secs / 86400;
-  secs %= 86400;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", secs / 3600, (secs % 3600) / 60, secs % 60);
-  if (days == 0) return buf;
-  return std::to_string(days) + (days == 1 ? " day, " : " days, ") + buf;
-}
-
-ProcessInfo Supervisor::info(const Process& p) const {
+proto::ProcessInfo Supervisor::info(const Process& p, std::time_t now) const {
   const ProcessStateMachine& m = p.machine;
-  ProcessInfo i;
+  proto::ProcessInfo i;
   i.name = p.id.name;
   i.group = p.id.group;
   i.start = m.lastStart();
   i.stop = m.lastStop();
-  i.now = std::time(nullptr);
+  i.now = now;
   i.state = static_cast<int>(m.state());
-  i.statename = processStateName(m.state());
+  i.statename = proto::processStateName(m.state());
   i.spawnerr = m.spawnErr();
   i.exitstatus = m.exitStatus();
-  i.stdout_logfile = p.capture->stdoutPath();
+  i.logfile = p.capture->stdoutPath();
+  i.stdout_logfile = i.logfile;
   i.stderr_logfile = p.capture->stderrPath();
   i.pid = m.pid();
-  switch (m.state()) {
-    case ProcessState::kRunning:
-      i.description = "pid " + std::to_string(i.pid) + ", uptime " + formatUptime(i.now - i.start);
-      break;
-    case ProcessState::kFatal:
-    case ProcessState::kBackoff:
-      i.description =
-          i.spawnerr.empty() ? "unknown error (try \"tail " + i.name + "\")" : i.spawnerr;
-      break;
-    case ProcessState::kStopped:
-    case ProcessState::kExited:
-      if (i.start) {
-        std::tm tm{};
-        ::localtime_r(&i.stop, &tm);
-        char buf[64];
-        std::strftime(buf, sizeof buf, "%b %d %I:%M %p", &tm);
-        i.description = buf;
-      } else {
-        i.description = "Not started";
-      }
-      break;
-    default:
-      break;
-  }
+  i.description = proto::describeProcess(i);
   return i;
 }
 
-std::vector<ProcessInfo> Supervisor::allProcessInfo() const {
-  std::vector<ProcessInfo> out;
+std::vector<proto::ProcessInfo> Supervisor::allProcessInfo() const {
+  std::vector<const Process*> order;
   for (auto& g : groups_)
-    for (auto& p : g->processes) out.push_back(info(*p));
-  std::sort(out.begin(), out.end(), [](const ProcessInfo& a, const ProcessInfo& b) {
-    return std::tie(a.group, a.name) < std::tie(b.group, b.name);
+    for (auto& p : g->processes) order.push_back(p.get());
+  std::sort(order.begin(), order.end(), [](const Process* a, const Process* b) {
+    return std::tie(a->id.group, a->id.name) < std::tie(b->id.group, b->id.name);
   });
+  std::time_t now = std::time(nullptr);
+  std::vector<proto::ProcessInfo> out;
+  out.reserve(order.size());
+  for (const Process* p : order) out.push_back(info(*p, now));
   return out;
 }
 
-std::optional<ProcessInfo> Supervisor::processInfo(const ProcessId& id) const {
+std::optional<proto::ProcessInfo> Supervisor::processInfo(const ProcessId& id) const {
   Process* p = find(id);
   if (!p) return std::nullopt;
-  return info(*p);
+  return info(*p, std::time(nullptr));
 }
 
 // ------------------------------------------------------------- start/stop
