@@ -99,21 +99,14 @@ void replyOp(const RpcReply& reply, const proto::CallResult& result) {
 
 std::optional<Target> findTarget(const Supervisor& sup, const std::string& name,
                                  const RpcReply& reply) {
-  auto [group, process] = proto::splitNamespec(name);
-  if (sup.groupConfig(group) == nullptr) {
+  auto ids = sup.resolve(name);
+  if (!ids) {
     reply.fault(proto::Fault::kBadName, name);
     return std::nullopt;
   }
-  Target t{group, std::nullopt};
-  if (!process) return t;
-  for (const auto& id : sup.groupProcesses(group)) {
-    if (id.name == *process) {
-      t.process = id;
-      return t;
-    }
-  }
-  reply.fault(proto::Fault::kBadName, name);
-  return std::nullopt;
+  auto [group, process] = proto::splitNamespec(name);
+  if (!process) return Target{std::move(group), std::nullopt};
+  return Target{std::move(group), std::move(ids->front())};
 }
 
 std::optional<NamedProcess> singleProcessParam(const Supervisor& sup, const json& params,

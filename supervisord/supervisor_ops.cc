@@ -16,7 +16,7 @@ using proto::CallResult;
 using proto::Fault;
 
 static std::string namespec(const ProcessId& id) {
-  return id.group == id.name ? id.name : id.group + ":" + id.name;
+  return proto::makeNamespec(id.group, id.name);
 }
 
 CallResult Supervisor::fault(const ProcessId& id, Fault f, const std::string& extra) const {
@@ -36,21 +36,14 @@ static CallResult success(const ProcessId& id) {
 }
 
 Result<std::vector<ProcessId>> Supervisor::resolve(const std::string& spec) const {
-  std::string group_name = spec, process_name = spec;
-  bool whole_group = false;
-  auto colon = spec.find(':');
-  if (colon != std::string::npos) {
-    group_name = spec.substr(0, colon);
-    process_name = spec.substr(colon + 1);
-    whole_group = process_name.empty() || process_name == "*";
-  }
-  Group* g = findGroup(group_name);
+  auto [group, process] = proto::splitNamespec(spec);
+  Group* g = findGroup(group);
   if (!g) return Error{spec};
   std::vector<ProcessId> out;
   for (auto& p : g->processes) {
-    if (whole_group || p->id.name == process_name) out.push_back(p->id);
+    if (!process || p->id.name == *process) out.push_back(p->id);
   }
-  if (out.empty() && !whole_group) return Error{spec};
+  if (out.empty() && process) return Error{spec};
   return out;
 }
 
