@@ -96,7 +96,11 @@ class RecordingSpawner : public Spawner {
     if (child && request.config) guard_.recordSpawn(child->pid, *request.config);
     return child;
   }
+  CommandCheck checkCommand(const ProcessConfig& config) override {
+    return inner_->checkCommand(config);
+  }
   int kill(int pid, int signo) override { return inner_->kill(pid, signo); }
+  std::vector<ReapedChild> reap() override { return inner_->reap(); }
 
  private:
   std::unique_ptr<Spawner> inner_;

@@ -157,8 +157,6 @@ class Supervisor {
   void addGroupInternal(const GroupConfig& config);
   void apply(Process& p, const Actions& actions);
   void doSpawn(Process& p);
-  void readErrorPipe(Process& p);
-  void closeErrorPipe(Process& p);
   void armTimer(Process& p, std::chrono::milliseconds delay);
   void cancelTimer(Process& p);
   void onStateChanged(Process& p, ProcessState from, ProcessState to);

@@ -123,7 +123,7 @@ void Supervisor::startProcess(const ProcessId& id, bool wait, OpCallback done) {
   Process* p = find(id);
   if (!p) return done(fault(id, Fault::kBadName, namespec(id)));
   if (state_ != SupervisorState::Running) return done(fault(id, Fault::kShutdownState, ""));
-  CommandCheck check = resolveCommand(p->machine.config());
+  CommandCheck check = spawner_.checkCommand(p->machine.config());
   if (!check.ok()) {
     return done(fault(id, check.not_found ? Fault::kNoFile : Fault::kNotExecutable, check.error));
   }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "supervisord/main_log.h"
 
@@ -31,6 +32,7 @@ class FakeSpawner : public Spawner {
   std::map<std::string, int> pids;   // name -> last pid
   std::vector<Kill> kills;
   std::set<std::string> failing;  // names whose spawn fails
+  std::vector<ReapedChild> exits;  // what the next reap() reports
   int next_pid = 1000;
 
   Result<SpawnedChild> spawn(const SpawnRequest& req) override {
@@ -42,10 +44,15 @@ class FakeSpawner : public Spawner {
     pids[name] = c.pid;
     return c;
   }
+  // The real check: it only stat()s the command.
+  CommandCheck checkCommand(const ProcessConfig& config) override {
+    return resolveCommand(config);
+  }
   int kill(int pid, int signo) override {
     kills.push_back({pid, signo});
     return 0;
   }
+  std::vector<ReapedChild> reap() override { return std::exchange(exits, {}); }
   bool killed(const std::string& name) const {
     auto it = pids.find(name);
     if (it == pids.end()) return false;
