@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "common/log_level.h"
 #include "common/py_text.h"
 
 namespace sup::cv {
@@ -99,9 +100,7 @@ Result<long long> byteSize(std::string_view text) {
 
 Result<std::string> loggingLevel(std::string_view text) {
   std::string s = py::lower(text);
-  for (const char* level : {"critical", "error", "warn", "info", "debug", "trace", "blather"}) {
-    if (s == level) return s;
-  }
+  if (parseLogLevel(s)) return s;
   return Error{"bad logging level name " + py::repr(text)};
 }
 

@@ -236,34 +236,6 @@ std::string encodeLine(const json& message) {
   return s;
 }
 
-std::string_view processStateName(int code) {
-  switch (static_cast<ProcessState>(code)) {
-    case ProcessState::kStopped:
-      return "STOPPED";
-    case ProcessState::kStarting:
-      return "STARTING";
-    case ProcessState::kRunning:
-      return "RUNNING";
-    case ProcessState::kBackoff:
-      return "BACKOFF";
-    case ProcessState::kStopping:
-      return "STOPPING";
-    case ProcessState::kExited:
-      return "EXITED";
-    case ProcessState::kFatal:
-      return "FATAL";
-    case ProcessState::kUnknown:
-      return "UNKNOWN";
-  }
-  return "UNKNOWN";
-}
-
-bool isStoppedState(int code) {
-  auto s = static_cast<ProcessState>(code);
-  return s == ProcessState::kStopped || s == ProcessState::kExited || s == ProcessState::kFatal ||
-         s == ProcessState::kUnknown;
-}
-
 // ---- typed field reads for from_json --------------------------------------
 // A missing key gives the default. A present value must have the field's type
 // and fit its range, else json::type_error / json::out_of_range is thrown

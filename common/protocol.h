@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/process_states.h"
 #include "common/result.h"
 
 namespace sup::proto {
@@ -182,20 +183,6 @@ json makeNotification(std::string_view method, json params);
 /// strings (raw program output) is replaced by U+FFFD instead of throwing.
 std::string encodeLine(const json& message);
 
-// ---- process states -----------------------------------------------------
-enum class ProcessState : int {
-  kStopped = 0,
-  kStarting = 10,
-  kRunning = 20,
-  kBackoff = 30,
-  kStopping = 40,
-  kExited = 100,
-  kFatal = 200,
-  kUnknown = 1000,
-};
-std::string_view processStateName(int code);  ///< "RUNNING"; "UNKNOWN" otherwise
-bool isStoppedState(int code);                ///< STOPPED, EXITED, FATAL, UNKNOWN
-
 // ---- result structs -----------------------------------------------------
 /// supervisor.getProcessInfo's struct. Times are epoch seconds; pid 0 when
 /// the process is not running; logfile is stdout_logfile ("" when none).
@@ -235,6 +222,7 @@ struct CallResult {
   std::string group;
   int status = static_cast<int>(Fault::kSuccess);
   std::string description = "OK";
+  Fault fault() const { return static_cast<Fault>(status); }
 };
 void to_json(json& j, const CallResult& r);
 void from_json(const json& j, CallResult& r);

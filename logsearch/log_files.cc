@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/protocol.h"
+
 namespace sup {
 
 std::string_view logStreamName(LogStream stream) {
@@ -43,11 +45,6 @@ bool statLogFile(const std::string& path, LogFile& out) {
   out.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   out.is_directory = S_ISDIR(st.st_mode);
   return true;
-}
-
-std::string groupOf(std::string_view namespec) {
-  auto colon = namespec.find(':');
-  return std::string(colon == std::string_view::npos ? namespec : namespec.substr(0, colon));
 }
 
 }  // namespace
@@ -101,7 +98,7 @@ Result<std::vector<LogFileSet>> selectLogFileSets(const std::vector<LogFileSet>&
       group = name.substr(0, name.size() - 1);
     }
     for (std::size_t i = 0; i < sets.size(); ++i) {
-      bool match = is_group ? groupOf(sets[i].namespec) == group : sets[i].namespec == name;
+      bool match = is_group ? proto::splitNamespec(sets[i].namespec).first == group : sets[i].namespec == name;
       if (match) keep[i] = found = true;
     }
     if (!found) {

@@ -32,18 +32,7 @@ Status ControlApi::open(const Config& config) {
   auto options = controlServerOptions(*unix_server);
   if (!options) return options.error();
   auto handler = [this](ControlConnection& conn, const proto::Request& req) { handle(conn, req); };
-  auto log = [this](std::string_view level, const std::string& message) {
-    if (level == "CRIT")
-      log_.critical(message);
-    else if (level == "ERRO")
-      log_.error(message);
-    else if (level == "WARN")
-      log_.warn(message);
-    else if (level == "INFO")
-      log_.info(message);
-    else
-      log_.debug(message);
-  };
+  auto log = [this](LogLevel level, const std::string& message) { log_.log(level, message); };
   server_ = std::make_unique<ControlServer>(loop_, std::move(*options), handler, log);
   if (auto st = server_->open(); !st) {
     server_.reset();

@@ -74,7 +74,7 @@ void ControlConnection::sendLine(std::string line) {
   std::size_t cap = server_ ? server_->options().max_write_queue : 0;
   if (queuedBytes() + line.size() > cap) {
     if (server_) {
-      server_->log("WARN", "control: dropping client pid " + std::to_string(peer_.pid) + " uid " +
+      server_->log(LogLevel::Warn, "control: dropping client pid " + std::to_string(peer_.pid) + " uid " +
                                std::to_string(peer_.uid) + ": it stopped reading (" +
                                std::to_string(queuedBytes()) + " bytes unsent)");
     }
@@ -159,7 +159,7 @@ void ControlConnection::readAvailable() {
     }
     if (in_.overflowed() && !closed() && !close_after_flush_) {
       if (server_) {
-        server_->log("WARN", "control: closing client pid " + std::to_string(peer_.pid) + ": " +
+        server_->log(LogLevel::Warn, "control: closing client pid " + std::to_string(peer_.pid) + ": " +
                                  in_.overflowMessage());
       }
       send(proto::makeError(nullptr, proto::kRequestTooLarge, in_.overflowMessage()));
@@ -187,7 +187,7 @@ void ControlConnection::handleLine(const std::string& line) {
                                  p[1].get<std::string>() == opts.password.value_or(""));
     authenticated_ = authenticated_ || ok;
     if (!ok) {
-      server_->log("WARN", "control: bad username/password from pid " + std::to_string(peer_.pid) +
+      server_->log(LogLevel::Warn, "control: bad username/password from pid " + std::to_string(peer_.pid) +
                                " uid " + std::to_string(peer_.uid));
     }
     if (!req->has_id) return;
@@ -206,7 +206,7 @@ void ControlConnection::handleLine(const std::string& line) {
     server_->dispatch(*this, *req);
   } catch (const std::exception& e) {
     // A bug in one method must not take the daemon down.
-    server_->log("CRIT", "control: " + req->method + " failed: " + e.what());
+    server_->log(LogLevel::Critical, "control: " + req->method + " failed: " + e.what());
     if (req->has_id) replyError(req->id, proto::kInternalError, e.what());
   }
 }

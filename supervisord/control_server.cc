@@ -257,13 +257,13 @@ void ControlServer::acceptAll() {
       if (errno == EMFILE || errno == ENFILE) {
         acceptExhausted(errno);
       } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-        log("WARN", std::string("control: accept failed: ") + std::strerror(errno));
+        log(LogLevel::Warn, std::string("control: accept failed: ") + std::strerror(errno));
       }
       return;
     }
     if (accept_exhausted_) {
       accept_exhausted_ = false;
-      log("INFO", "control: accepting connections again");
+      log(LogLevel::Info, "control: accepting connections again");
     }
     struct ucred cred {};
     socklen_t len = sizeof cred;
@@ -279,13 +279,13 @@ void ControlServer::acceptAll() {
       ::close(fd);
     };
     if (!checkPeer(peer)) {
-      log("WARN", "control: refused connection from pid " + std::to_string(peer.pid) + " uid " +
+      log(LogLevel::Warn, "control: refused connection from pid " + std::to_string(peer.pid) + " uid " +
                       std::to_string(peer.uid) + " gid " + std::to_string(peer.gid));
       refuse(proto::kForbidden, "FORBIDDEN");
       continue;
     }
     if (connections_.size() >= options_.max_connections) {
-      log("WARN", "control: too many connections (" + std::to_string(connections_.size()) +
+      log(LogLevel::Warn, "control: too many connections (" + std::to_string(connections_.size()) +
                       "), refusing pid " + std::to_string(peer.pid));
       refuse(proto::kInternalError, "too many connections");
       continue;
@@ -304,7 +304,7 @@ void ControlServer::acceptExhausted(int err) {
   const std::string why = std::strerror(err);
   if (!accept_exhausted_) {
     accept_exhausted_ = true;
-    log("CRIT", "control: cannot accept connections: " + why +
+    log(LogLevel::Critical, "control: cannot accept connections: " + why +
                     "; refusing clients until file descriptors are freed");
   }
   // Left in the backlog, a pending client keeps the level-triggered listener
@@ -359,7 +359,7 @@ bool ControlServer::checkPeer(const PeerCredentials& peer) {
 }
 
 void ControlServer::dispatch(ControlConnection& conn, const proto::Request& req) {
-  log("DEBG", "control: pid " + std::to_string(conn.peer().pid) + " uid " +
+  log(LogLevel::Debug, "control: pid " + std::to_string(conn.peer().pid) + " uid " +
                   std::to_string(conn.peer().uid) + " calls " + req.method);
   if (handler_) {
     handler_(conn, req);
@@ -372,7 +372,7 @@ void ControlServer::drop(std::uint64_t id) {
   connections_.erase(id);
 }
 
-void ControlServer::log(std::string_view level, const std::string& message) const {
+void ControlServer::log(LogLevel level, const std::string& message) const {
   if (log_) log_(level, message);
 }
 

@@ -19,6 +19,7 @@
 
 #include "common/config_model.h"
 #include "common/line_framing.h"
+#include "common/log_level.h"
 #include "common/protocol.h"
 #include "common/result.h"
 #include "supervisord/event_loop.h"
@@ -116,8 +117,7 @@ class ControlConnection : public std::enable_shared_from_this<ControlConnection>
 class ControlServer {
  public:
   using Handler = std::function<void(ControlConnection&, const proto::Request&)>;
-  /// level is Supervisor's: "CRIT", "ERRO", "WARN", "INFO", "DEBG".
-  using LogFn = std::function<void(std::string_view level, const std::string& message)>;
+  using LogFn = std::function<void(LogLevel level, const std::string& message)>;
 
   ControlServer(EventLoop& loop, ControlServerOptions options, Handler handler, LogFn log = {});
   ~ControlServer();
@@ -147,7 +147,7 @@ class ControlServer {
   bool checkPeer(const PeerCredentials& peer);
   void dispatch(ControlConnection& conn, const proto::Request& req);
   void drop(std::uint64_t id);
-  void log(std::string_view level, const std::string& message) const;
+  void log(LogLevel level, const std::string& message) const;
 
   EventLoop& loop_;
   ControlServerOptions options_;

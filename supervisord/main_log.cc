@@ -3,7 +3,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -11,39 +10,6 @@
 #include "supervisord/rotating_file.h"
 
 namespace sup {
-
-std::optional<LogLevel> parseLogLevel(std::string_view name) {
-  std::string n;
-  for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (n == "critical") return LogLevel::Critical;
-  if (n == "error") return LogLevel::Error;
-  if (n == "warn") return LogLevel::Warn;
-  if (n == "info") return LogLevel::Info;
-  if (n == "debug") return LogLevel::Debug;
-  if (n == "trace") return LogLevel::Trace;
-  if (n == "blather") return LogLevel::Blather;
-  return std::nullopt;
-}
-
-const char* logLevelLabel(LogLevel level) {
-  switch (level) {
-    case LogLevel::Critical:
-      return "CRIT";
-    case LogLevel::Error:
-      return "ERRO";
-    case LogLevel::Warn:
-      return "WARN";
-    case LogLevel::Info:
-      return "INFO";
-    case LogLevel::Debug:
-      return "DEBG";
-    case LogLevel::Trace:
-      return "TRAC";
-    case LogLevel::Blather:
-      return "BLAT";
-  }
-  return "INFO";
-}
 
 // Where the main log's lines go, each already in Supervisor's format.
 // Single-threaded by design: the daemon logs from its one event loop.

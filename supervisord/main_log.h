@@ -11,14 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "supervisord/process_state.h"  // LogLevel
+#include "common/log_level.h"
 
 namespace sup {
-
-/// "critical", "error", "warn", "info", "debug", "trace", "blather".
-std::optional<LogLevel> parseLogLevel(std::string_view name);
-/// "CRIT", "ERRO", "WARN", "INFO", "DEBG", "TRAC", "BLAT".
-const char* logLevelLabel(LogLevel level);
 
 struct MainLogOptions {
   std::string path;  ///< absolute path, "syslog", or a device like /dev/stdout

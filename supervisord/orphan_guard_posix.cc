@@ -96,7 +96,11 @@ class RecordingSpawner : public Spawner {
     if (child && request.config) guard_.recordSpawn(child->pid, *request.config);
     return child;
   }
+  CommandCheck checkCommand(const ProcessConfig& config) override {
+    return inner_->checkCommand(config);
+  }
   int kill(int pid, int signo) override { return inner_->kill(pid, signo); }
+  std::vector<ReapedChild> reap() override { return inner_->reap(); }
 
  private:
   std::unique_ptr<Spawner> inner_;
@@ -115,8 +119,8 @@ std::unique_ptr<Spawner> OrphanGuard::wrap(std::unique_ptr<Spawner> inner) {
 void OrphanGuard::track(Supervisor& supervisor, EventLoop& loop) {
   loop_ = &loop;
   supervisor.subscribe([this](const ProcessId& id, ProcessState, ProcessState to) {
-    if (to == ProcessState::Stopped || to == ProcessState::Exited || to == ProcessState::Backoff ||
-        to == ProcessState::Fatal)
+    if (to == ProcessState::kStopped || to == ProcessState::kExited || to == ProcessState::kBackoff ||
+        to == ProcessState::kFatal)
       forget(id.group, id.name);
   });
 }

@@ -10,33 +10,6 @@
 
 namespace sup {
 
-const char* processStateName(ProcessState s) {
-  switch (s) {
-    case ProcessState::Stopped: return "STOPPED";
-    case ProcessState::Starting: return "STARTING";
-    case ProcessState::Running: return "RUNNING";
-    case ProcessState::Backoff: return "BACKOFF";
-    case ProcessState::Stopping: return "STOPPING";
-    case ProcessState::Exited: return "EXITED";
-    case ProcessState::Fatal: return "FATAL";
-    case ProcessState::Unknown: return "UNKNOWN";
-  }
-  return "UNKNOWN";
-}
-
-bool isStoppedState(ProcessState s) {
-  return s == ProcessState::Stopped || s == ProcessState::Exited || s == ProcessState::Fatal ||
-         s == ProcessState::Unknown;
-}
-
-bool isRunningState(ProcessState s) {
-  return s == ProcessState::Running || s == ProcessState::Backoff || s == ProcessState::Starting;
-}
-
-bool isSignallableState(ProcessState s) {
-  return s == ProcessState::Running || s == ProcessState::Starting || s == ProcessState::Stopping;
-}
-
 static std::string sigName(int signo) {
   std::string name = signalName(signo);
   return name.empty() ? "signal " + std::to_string(signo) : "SIG" + name;
@@ -84,11 +57,11 @@ static Action armTimer(std::chrono::milliseconds delay) {
 // Entering BACKOFF counts one more failed start and waits that many seconds
 // before the next try (1 s, 2 s, 3 s, ...); past startretries it gives up.
 void ProcessStateMachine::enterBackoff(const Now&, Actions& out) {
-  changeState(ProcessState::Backoff, out);
+  changeState(ProcessState::kBackoff, out);
   ++backoff_;
   if (backoff_ > config_.startretries) {
     backoff_ = 0;
-    changeState(ProcessState::Fatal, out);
+    changeState(ProcessState::kFatal, out);
     log(LogLevel::Info,
         "gave up: " + config_.name + " entered FATAL state, too many start retries too quickly",
         out);
@@ -106,14 +79,14 @@ Actions ProcessStateMachine::spawnNow(const Now& now) {
   laststart_ = now.mono;
   laststart_wall_ = now.wall;
   ever_started_ = true;
-  changeState(ProcessState::Starting, out);
+  changeState(ProcessState::kStarting, out);
   out.push_back(Action{Action::Kind::Spawn});
   return out;
 }
 
 Actions ProcessStateMachine::start(const Now& now) {
-  if (pid_ != 0 || (state_ != ProcessState::Stopped && state_ != ProcessState::Exited &&
-                    state_ != ProcessState::Fatal && state_ != ProcessState::Backoff)) {
+  if (pid_ != 0 || (state_ != ProcessState::kStopped && state_ != ProcessState::kExited &&
+                    state_ != ProcessState::kFatal && state_ != ProcessState::kBackoff)) {
     Actions out;
     log(LogLevel::Warn, "process '" + config_.name + "' already running", out);
     return out;
@@ -134,7 +107,7 @@ Actions ProcessStateMachine::onSpawnError(const std::string& message, const Now&
   Actions out;
   spawnerr_ = message;
   log(LogLevel::Info, "spawnerr: " + message, out);
-  if (state_ == ProcessState::Starting) enterBackoff(now, out);
+  if (state_ == ProcessState::kStarting) enterBackoff(now, out);
   return out;
 }
 
@@ -145,26 +118,26 @@ Actions ProcessStateMachine::onExecFailed(const std::string& message, const Now&
   spawnerr_ = message;
   out.push_back(Action{Action::Kind::CancelTimer});
   log(LogLevel::Info, "spawnerr: " + message, out);
-  if (state_ == ProcessState::Starting) enterBackoff(now, out);
+  if (state_ == ProcessState::kStarting) enterBackoff(now, out);
   return out;
 }
 
 Actions ProcessStateMachine::onTimer(const Now& now) {
   Actions out;
   switch (state_) {
-    case ProcessState::Starting:
+    case ProcessState::kStarting:
       if (pid_ == 0) break;
       backoff_ = 0;
-      changeState(ProcessState::Running, out);
+      changeState(ProcessState::kRunning, out);
       log(LogLevel::Info,
           "success: " + config_.name + " entered RUNNING state, process has stayed up for > than " +
               std::to_string(config_.startsecs) + " seconds (startsecs)",
           out);
       break;
-    case ProcessState::Backoff:
+    case ProcessState::kBackoff:
       if (backoff_ <= config_.startretries) return spawnNow(now);
       break;
-    case ProcessState::Stopping: {
+    case ProcessState::kStopping: {
       if (pid_ == 0) break;
       log(LogLevel::Warn,
           "killing '" + config_.name + "' (" + std::to_string(pid_) + ") with SIGKILL", out);
@@ -190,16 +163,16 @@ Actions ProcessStateMachine::onExit(int wait_status, const Now& now, bool may_au
                   config_.exitcodes.end();
   pid_ = 0;
   out.push_back(Action{Action::Kind::CancelTimer});
-  if (killing_ || state_ == ProcessState::Stopping) {
+  if (killing_ || state_ == ProcessState::kStopping) {
     // The result of a stop request: STOPPING -> STOPPED, whatever the status.
     killing_ = false;
     exitstatus_ = es;
-    changeState(ProcessState::Stopped, out);
+    changeState(ProcessState::kStopped, out);
     log(expected ? LogLevel::Info : LogLevel::Warn, "stopped: " + config_.name + " (" + msg + ")",
         out);
     return out;
   }
-  if (state_ == ProcessState::Starting && too_quickly) {
+  if (state_ == ProcessState::kStarting && too_quickly) {
     // Did not stay up for startsecs: any exit, even an expected one, is a
     // failed start.
     exitstatus_ = 0;
@@ -210,13 +183,13 @@ Actions ProcessStateMachine::onExit(int wait_status, const Now& now, bool may_au
   }
   backoff_ = 0;
   exitstatus_ = es;
-  if (state_ == ProcessState::Starting) changeState(ProcessState::Running, out);
+  if (state_ == ProcessState::kStarting) changeState(ProcessState::kRunning, out);
   if (expected) {
-    changeState(ProcessState::Exited, out, true);
+    changeState(ProcessState::kExited, out, true);
     log(LogLevel::Info, "exited: " + config_.name + " (" + msg + "; expected)", out);
   } else {
     spawnerr_ = "Bad exit code " + std::to_string(es);
-    changeState(ProcessState::Exited, out, false);
+    changeState(ProcessState::kExited, out, false);
     log(LogLevel::Warn, "exited: " + config_.name + " (" + msg + "; not expected)", out);
   }
   bool restart = config_.autorestart == AutoRestart::True ||
@@ -230,16 +203,16 @@ Actions ProcessStateMachine::onExit(int wait_status, const Now& now, bool may_au
 
 Actions ProcessStateMachine::stop(const Now&) {
   Actions out;
-  if (state_ == ProcessState::Backoff) {
+  if (state_ == ProcessState::kBackoff) {
     // Nothing to signal: a stop in BACKOFF must not wait out the retries.
     log(LogLevel::Debug, "Attempted to kill " + config_.name + ", which is in BACKOFF state.",
         out);
     out.push_back(Action{Action::Kind::CancelTimer});
-    changeState(ProcessState::Stopped, out);
+    changeState(ProcessState::kStopped, out);
     return out;
   }
-  if (pid_ == 0 || (state_ != ProcessState::Running && state_ != ProcessState::Starting &&
-                    state_ != ProcessState::Stopping)) {
+  if (pid_ == 0 || (state_ != ProcessState::kRunning && state_ != ProcessState::kStarting &&
+                    state_ != ProcessState::kStopping)) {
     return out;
   }
   // A second stop while STOPPING resends the stop signal, as Supervisor does.
@@ -249,7 +222,7 @@ Actions ProcessStateMachine::stop(const Now&) {
           (as_group ? "process group " : "") + "with signal " + sigName(config_.stopsignal),
       out);
   killing_ = true;
-  changeState(ProcessState::Stopping, out);
+  changeState(ProcessState::kStopping, out);
   Action a{Action::Kind::Signal};
   a.signo = config_.stopsignal;
   a.to_group = as_group;
@@ -260,10 +233,10 @@ Actions ProcessStateMachine::stop(const Now&) {
 
 Actions ProcessStateMachine::giveUp() {
   Actions out;
-  if (state_ != ProcessState::Backoff) return out;
+  if (state_ != ProcessState::kBackoff) return out;
   backoff_ = 0;
   out.push_back(Action{Action::Kind::CancelTimer});
-  changeState(ProcessState::Fatal, out);
+  changeState(ProcessState::kFatal, out);
   return out;
 }
 
@@ -286,7 +259,7 @@ Actions ProcessStateMachine::onSignalError(const std::string& message) {
       out);
   killing_ = false;
   out.push_back(Action{Action::Kind::CancelTimer});
-  changeState(ProcessState::Unknown, out);
+  changeState(ProcessState::kUnknown, out);
   return out;
 }
 

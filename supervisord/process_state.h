@@ -12,32 +12,13 @@
 #include <vector>
 
 #include "common/config_model.h"
+#include "common/log_level.h"
+#include "common/process_states.h"
 
 namespace sup {
 
-/// Supervisor's process states, with its numeric codes (states.py).
-enum class ProcessState {
-  Stopped = 0,
-  Starting = 10,
-  Running = 20,
-  Backoff = 30,
-  Stopping = 40,
-  Exited = 100,
-  Fatal = 200,
-  Unknown = 1000,
-};
-
-/// "STOPPED", "STARTING", ... as getProcessInfo's statename.
-const char* processStateName(ProcessState s);
-/// STOPPED, EXITED, FATAL, UNKNOWN.
-bool isStoppedState(ProcessState s);
-/// RUNNING, BACKOFF, STARTING.
-bool isRunningState(ProcessState s);
-/// RUNNING, STARTING, STOPPING.
-bool isSignallableState(ProcessState s);
-
-/// Main-log levels, Supervisor's seven (loggers.py LevelsByName).
-enum class LogLevel { Blather = 3, Trace = 5, Debug = 10, Info = 20, Warn = 30, Error = 40, Critical = 50 };
+/// The daemon's process states are the wire's (common/process_states.h).
+using proto::ProcessState;
 
 /// "the time now" as the machine sees it: a monotonic instant for durations
 /// and a wall-clock second for the start/stop stamps reported to clients.
@@ -64,8 +45,8 @@ struct Action {
   std::chrono::milliseconds delay{0};
   LogLevel level = LogLevel::Info;
   std::string line;
-  ProcessState from = ProcessState::Stopped;
-  ProcessState to = ProcessState::Stopped;
+  ProcessState from = ProcessState::kStopped;
+  ProcessState to = ProcessState::kStopped;
   bool expected = true;  ///< for StateChanged to EXITED
 };
 using Actions = std::vector<Action>;
@@ -127,7 +108,7 @@ class ProcessStateMachine {
   void log(LogLevel level, std::string line, Actions& out);
 
   ProcessConfig config_;
-  ProcessState state_ = ProcessState::Stopped;
+  ProcessState state_ = ProcessState::kStopped;
   int pid_ = 0;
   int backoff_ = 0;
   bool killing_ = false;

@@ -83,7 +83,7 @@ void addProcessGroup(const RpcContext& ctx, const json& params, RpcReply reply) 
     ctx.logAction("addProcessGroup " + *name);
     // Copy: adding may not rely on the config staying put.
     GroupConfig copy = group;
-    if (ctx.supervisor().addGroup(copy) == sup::Fault::AlreadyAdded) {
+    if (ctx.supervisor().addGroup(copy) == Fault::kAlreadyAdded) {
       return reply.fault(Fault::kAlreadyAdded, *name);
     }
     return reply.ok(true);
@@ -98,8 +98,8 @@ void removeProcessGroup(const RpcContext& ctx, const json& params, RpcReply repl
   if (ctx.supervisor().groupConfig(*name) == nullptr) return reply.fault(Fault::kBadName, *name);
   ctx.logAction("removeProcessGroup " + *name);
   switch (ctx.supervisor().removeGroup(*name)) {
-    case sup::Fault::Success: return reply.ok(true);
-    case sup::Fault::BadName: return reply.fault(Fault::kBadName, *name);
+    case Fault::kSuccess: return reply.ok(true);
+    case Fault::kBadName: return reply.fault(Fault::kBadName, *name);
     default: return reply.fault(Fault::kStillRunning, *name);
   }
 }
@@ -118,7 +118,7 @@ std::string logfileText(const LogFileSpec& spec, const std::string& actual) {
 
 json configInfo(const Supervisor& sup, const GroupConfig& group, const ProcessConfig& pc) {
   bool inuse = sup.groupConfig(group.name) != nullptr;
-  std::optional<ProcessInfo> live;
+  std::optional<proto::ProcessInfo> live;
   if (inuse) live = sup.processInfo(ProcessId{group.name, pc.name});
   proto::ConfigInfo c;
   c.name = pc.name;

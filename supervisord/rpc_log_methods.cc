@@ -21,7 +21,7 @@ std::optional<std::string> processLogPath(const RpcContext& ctx, const std::stri
                                           Channel channel, const RpcReply& reply) {
   auto target = rpc::findTarget(ctx.supervisor(), name, reply);
   if (!target) return std::nullopt;
-  std::optional<ProcessInfo> info;
+  std::optional<proto::ProcessInfo> info;
   if (target->process) info = ctx.supervisor().processInfo(*target->process);
   if (!info) {
     reply.fault(Fault::kBadName, name);
@@ -109,23 +109,18 @@ void clearAllProcessLogs(const RpcContext& ctx, const json& params, RpcReply rep
 
 // Rotate a process's stdout and stderr logs now (through the files open at
 // the paths it reports).
-OpResult rotateLogsOf(const Supervisor& sup, const ProcessId& id) {
-  OpResult r;
-  r.name = id.name;
-  r.group = id.group;
-  std::string namespec = proto::makeNamespec(id.group, id.name);
-  auto info = sup.processInfo(id);
-  if (!info) {
-    r.status = sup::Fault::BadName;
-    r.description = std::string(faultName(r.status)) + ": " + namespec;
+proto::CallResult rotateLogsOf(const Supervisor& sup, const ProcessId& id) {
+  proto::CallResult r{id.name, id.group};
+  auto fail = [&](Fault f) {
+    r.status = static_cast<int>(f);
+    r.description = proto::faultString(f, proto::makeNamespec(id.group, id.name));
     return r;
-  }
+  };
+  auto info = sup.processInfo(id);
+  if (!info) return fail(Fault::kBadName);
   bool ok = OpenLogFiles::instance().rotate(info->stdout_logfile);
   ok = OpenLogFiles::instance().rotate(info->stderr_logfile) && ok;
-  if (!ok) {
-    r.status = sup::Fault::Failed;
-    r.description = std::string(faultName(r.status)) + ": " + namespec;
-  }
+  if (!ok) return fail(Fault::kFailed);
   return r;
 }
 

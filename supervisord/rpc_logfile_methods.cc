@@ -22,11 +22,11 @@ namespace {
 
 using rpc::json;
 
-const ProcessConfig* processConfig(const Supervisor& sup, const ProcessInfo& info) {
+const ProcessConfig* processConfig(const Supervisor& sup, const proto::ProcessInfo& info) {
   return sup.processConfig(ProcessId{info.group, info.name});
 }
 
-proto::LogFileEntry entry(const ProcessInfo& info, const char* channel, const std::string& path,
+proto::LogFileEntry entry(const proto::ProcessInfo& info, const char* channel, const std::string& path,
                           const StreamLogConfig* cfg) {
   proto::LogFileEntry e;
   e.namespec = proto::makeNamespec(info.group, info.name);
@@ -45,7 +45,7 @@ void getLogFiles(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
   const Supervisor& sup = ctx.supervisor();
   json out = json::array();
-  for (const ProcessInfo& info : sup.allProcessInfo()) {
+  for (const proto::ProcessInfo& info : sup.allProcessInfo()) {
     const ProcessConfig* cfg = processConfig(sup, info);
     out.push_back(entry(info, "stdout", info.stdout_logfile, cfg ? &cfg->stdout_log : nullptr));
     // redirect_stderr: stderr goes to the stdout file, so it has no file of its own.
@@ -133,7 +133,7 @@ void tailProcessLogFollow(const RpcContext& ctx, const json& params, RpcReply re
   if (!backlog) return;
   auto target = rpc::findTarget(ctx.supervisor(), *name, reply);
   if (!target) return;
-  std::optional<ProcessInfo> info;
+  std::optional<proto::ProcessInfo> info;
   if (target->process) info = ctx.supervisor().processInfo(*target->process);
   if (!info) return reply.fault(proto::Fault::kBadName, *name);
   const std::string& path = channel == "stdout" ? info->stdout_logfile : info->stderr_logfile;

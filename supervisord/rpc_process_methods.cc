@@ -20,20 +20,17 @@ using rpc::json;
 bool signallable(const Supervisor& sup, const ProcessId& id) {
   auto info = sup.processInfo(id);
   if (!info) return false;
-  int s = info->state;
-  return s == static_cast<int>(proto::ProcessState::kRunning) ||
-         s == static_cast<int>(proto::ProcessState::kStarting) ||
-         s == static_cast<int>(proto::ProcessState::kStopping);
+  return proto::isSignallableState(static_cast<proto::ProcessState>(info->state));
 }
 
 void startGroup(const RpcContext& ctx, const std::string& group, bool wait, const RpcReply& reply) {
   ctx.supervisor().startProcesses(ctx.supervisor().groupProcesses(group), wait,
-                                  [reply](std::vector<OpResult> r) { reply.ok(rpc::toWire(r)); });
+                                  [reply](std::vector<proto::CallResult> r) { reply.ok(json(r)); });
 }
 
 void stopGroup(const RpcContext& ctx, const std::string& group, bool wait, const RpcReply& reply) {
   ctx.supervisor().stopProcesses(ctx.supervisor().groupProcesses(group), wait,
-                                 [reply](std::vector<OpResult> r) { reply.ok(rpc::toWire(r)); });
+                                 [reply](std::vector<proto::CallResult> r) { reply.ok(json(r)); });
 }
 
 // signalProcessGroup/signalAllProcesses: one result per signallable process;
@@ -43,7 +40,7 @@ json signalAll(Supervisor& sup, const std::vector<ProcessId>& ids, const json& s
   for (const auto& id : ids)
     if (signallable(sup, id)) targets.push_back(id);
   auto signo = rpc::signalParam(signal);
-  if (signo) return rpc::toWire(sup.signalProcesses(targets, *signo));
+  if (signo) return json(sup.signalProcesses(targets, *signo));
   json out = json::array();
   for (const auto& id : targets) {
     proto::CallResult r{id.name, id.group, static_cast<int>(Fault::kBadSignal),
@@ -76,7 +73,7 @@ void startProcess(const RpcContext& ctx, const json& params, RpcReply reply) {
   ctx.logAction("startProcess " + args->name);
   if (!target->process) return startGroup(ctx, target->group, args->wait, reply);
   ctx.supervisor().startProcess(*target->process, args->wait,
-                                [reply](const OpResult& r) { rpc::replyOp(reply, r); });
+                                [reply](const proto::CallResult& r) { rpc::replyOp(reply, r); });
 }
 
 void startProcessGroup(const RpcContext& ctx, const json& params, RpcReply reply) {
@@ -94,7 +91,7 @@ void startAllProcesses(const RpcContext& ctx, const json& params, RpcReply reply
   if (!wait) return;
   ctx.logAction("startAllProcesses");
   ctx.supervisor().startProcesses(rpc::allByPriority(ctx.supervisor()), *wait,
-                                  [reply](std::vector<OpResult> r) { reply.ok(rpc::toWire(r)); });
+                                  [reply](std::vector<proto::CallResult> r) { reply.ok(json(r)); });
 }
 
 void stopProcess(const RpcContext& ctx, const json& params, RpcReply reply) {
@@ -105,7 +102,7 @@ void stopProcess(const RpcContext& ctx, const json& params, RpcReply reply) {
   ctx.logAction("stopProcess " + args->name);
   if (!target->process) return stopGroup(ctx, target->group, args->wait, reply);
   ctx.supervisor().stopProcess(*target->process, args->wait,
-                               [reply](const OpResult& r) { rpc::replyOp(reply, r); });
+                               [reply](const proto::CallResult& r) { rpc::replyOp(reply, r); });
 }
 
 void stopProcessGroup(const RpcContext& ctx, const json& params, RpcReply reply) {
@@ -123,7 +120,7 @@ void stopAllProcesses(const RpcContext& ctx, const json& params, RpcReply reply)
   if (!wait) return;
   ctx.logAction("stopAllProcesses");
   ctx.supervisor().stopProcesses(rpc::allByPriority(ctx.supervisor()), *wait,
-                                 [reply](std::vector<OpResult> r) { reply.ok(rpc::toWire(r)); });
+                                 [reply](std::vector<proto::CallResult> r) { reply.ok(json(r)); });
 }
 
 void signalProcess(const RpcContext& ctx, const json& params, RpcReply reply) {
@@ -162,14 +159,12 @@ void getProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!process) return;
   auto info = ctx.supervisor().processInfo(process->id);
   if (!info) return reply.fault(Fault::kBadName, process->name);
-  reply.ok(rpc::toWire(*info));
+  reply.ok(*info);
 }
 
 void getAllProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
-  std::vector<proto::ProcessInfo> wire;
-  for (const auto& info : ctx.supervisor().allProcessInfo()) wire.push_back(rpc::toWire(info));
-  reply.okEncoded(proto::processInfoListJson(wire));
+  reply.okEncoded(proto::processInfoListJson(ctx.supervisor().allProcessInfo()));
 }
 
 void sendProcessStdin(const RpcContext& ctx, const json& params, RpcReply reply) {

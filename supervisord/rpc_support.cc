@@ -88,66 +88,25 @@ std::string paramText(const json& value) {
   return value.dump();
 }
 
-proto::ProcessInfo toWire(const ProcessInfo& info) {
-  proto::ProcessInfo w;
-  w.name = info.name;
-  w.group = info.group;
-  w.start = info.start;
-  w.stop = info.stop;
-  w.now = info.now;
-  w.state = info.state;
-  w.statename = std::string(proto::processStateName(info.state));
-  w.spawnerr = info.spawnerr;
-  w.exitstatus = info.exitstatus;
-  w.logfile = info.stdout_logfile;
-  w.stdout_logfile = info.stdout_logfile;
-  w.stderr_logfile = info.stderr_logfile;
-  w.pid = info.pid;
-  w.description = proto::describeProcess(w);
-  return w;
-}
-
-proto::CallResult toWire(const OpResult& result) {
-  proto::CallResult w;
-  w.name = result.name;
-  w.group = result.group;
-  w.status = static_cast<int>(result.status);
-  w.description = result.description;
-  return w;
-}
-
-json toWire(const std::vector<OpResult>& results) {
-  json out = json::array();
-  for (const auto& r : results) out.push_back(toWire(r));
-  return out;
-}
-
-void replyOp(const RpcReply& reply, const OpResult& result) {
-  if (result.status == Fault::Success) {
+void replyOp(const RpcReply& reply, const proto::CallResult& result) {
+  if (result.fault() == proto::Fault::kSuccess) {
     reply.ok(true);
   } else {
     // The core's description is already Supervisor's fault string.
-    reply.error(static_cast<int>(result.status), result.description);
+    reply.error(result.status, result.description);
   }
 }
 
 std::optional<Target> findTarget(const Supervisor& sup, const std::string& name,
                                  const RpcReply& reply) {
-  auto [group, process] = proto::splitNamespec(name);
-  if (sup.groupConfig(group) == nullptr) {
+  auto ids = sup.resolve(name);
+  if (!ids) {
     reply.fault(proto::Fault::kBadName, name);
     return std::nullopt;
   }
-  Target t{group, std::nullopt};
-  if (!process) return t;
-  for (const auto& id : sup.groupProcesses(group)) {
-    if (id.name == *process) {
-      t.process = id;
-      return t;
-    }
-  }
-  reply.fault(proto::Fault::kBadName, name);
-  return std::nullopt;
+  auto [group, process] = proto::splitNamespec(name);
+  if (!process) return Target{std::move(group), std::nullopt};
+  return Target{std::move(group), std::move(ids->front())};
 }
 
 std::optional<NamedProcess> singleProcessParam(const Supervisor& sup, const json& params,

@@ -34,12 +34,9 @@ std::optional<int> signalParam(const json& value);
 /// The signal parameter as the fault text shows it (Python's str(signal)).
 std::string paramText(const json& value);
 
-// ---- conversions (the only place core types become wire types) -----------
-proto::ProcessInfo toWire(const ProcessInfo& info);
-proto::CallResult toWire(const OpResult& result);
-json toWire(const std::vector<OpResult>& results);
+// ---- replies --------------------------------------------------------------
 /// Answer a single-process operation: true, or its fault.
-void replyOp(const RpcReply& reply, const OpResult& result);
+void replyOp(const RpcReply& reply, const proto::CallResult& result);
 
 // ---- names ----------------------------------------------------------------
 /// Supervisor's _getGroupAndProcess: BAD_NAME (sent, with the name as given)
@@ -70,9 +67,9 @@ std::optional<NamedProcess> singleProcessParam(const Supervisor& sup, const json
 /// the *All* methods (clearAllProcessLogs, rotateAllProcessLogs).
 template <class Op>
 json forEachByPriority(const Supervisor& sup, Op op) {
-  std::vector<OpResult> results;
+  std::vector<proto::CallResult> results;
   for (const auto& id : allByPriority(sup)) results.push_back(op(id));
-  return toWire(results);
+  return json(results);
 }
 
 // ---- log files ------------------------------------------------------------

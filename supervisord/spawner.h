@@ -1,11 +1,12 @@
-// Starting a child process, behind an interface so the supervisor's logic is
-// testable with a fake (tests/unit/supervisor_test.cc) and the fork/exec code
-// stays thin and in one file (spawner_posix.cc).
+// Starting, signalling and reaping child processes, behind an interface so
+// the supervisor's logic is testable with a fake and the fork/exec code stays
+// thin and in one file (spawner_posix.cc).
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/config_model.h"
 #include "common/result.h"
@@ -30,11 +31,16 @@ struct SpawnedChild {
   int stdin_fd = -1;
   int stdout_fd = -1;
   int stderr_fd = -1;
-  /// Read end of a close-on-exec pipe: EOF once the child has exec'd, or the
-  /// reason it gave up between fork and exec ("couldn't chdir to /x: ENOENT",
-  /// "couldn't exec /x: EACCES", ...) followed by EOF when it exits 127.
-  /// The spawner never waits on it, so spawning does not block on the child.
-  int error_fd = -1;
+  /// Why the child gave up between fork and exec ("couldn't chdir to /x:
+  /// ENOENT", "couldn't exec /x: EACCES", ...) before exiting 127; "" when it
+  /// exec'd. The caller acts on it once the child has been reaped.
+  std::string exec_error;
+};
+
+/// A child that has exited, as waitpid() reports it.
+struct ReapedChild {
+  int pid = 0;
+  int wait_status = 0;
 };
 
 /// Supervisor's pre-exec check (get_execv_args + check_execv_args).
@@ -49,14 +55,22 @@ struct CommandCheck {
 /// else /bin:/usr/bin:/usr/local/bin) and check it the way Supervisor does.
 CommandCheck resolveCommand(const ProcessConfig& config);
 
+/// Everything the Supervisor does to child processes, so that its logic runs
+/// against a fake in tests (tests/unit/supervisor_fixture.h) and the code
+/// that forks, signals and waits stays in one file (spawner_posix.cc).
 class Spawner {
  public:
   virtual ~Spawner() = default;
+  /// The check startProcess makes before spawning (NO_FILE, NOT_EXECUTABLE).
+  virtual CommandCheck checkCommand(const ProcessConfig& config) = 0;
   /// Fork and exec. An Error carries Supervisor's spawnerr text
   /// ("can't find command 'x'", "too many open files to spawn 'x'", ...).
   virtual Result<SpawnedChild> spawn(const SpawnRequest& request) = 0;
   /// kill(2); returns 0 or the errno. pid < 0 addresses a process group.
   virtual int kill(int pid, int signo) = 0;
+  /// Every child that has exited since the last call (possibly none): one
+  /// SIGCHLD may stand for many exits.
+  virtual std::vector<ReapedChild> reap() = 0;
 };
 
 /// The real fork/exec spawner.

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -344,8 +345,8 @@ class PosixSpawner final : public Spawner {
     // vfork semantics: the child borrows our memory instead of a copy of it
     // (no page tables to copy, no copy-on-write faults in either process)
     // and we resume once it has exec'd or given up, a fraction of fork()'s
-    // cost. Its own stack keeps our frames intact; an exec failure still
-    // travels through the error pipe, read later by the event loop.
+    // cost. Its own stack keeps our frames intact; an exec failure travels
+    // back through the error pipe, complete by the time clone returns.
     char* stack = childStack();
     pid_t pid = stack ? ::clone(runChild, stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &plan) : -1;
     if (pid < 0) {
@@ -368,12 +369,28 @@ class PosixSpawner final : public Spawner {
     for (int fd : {child.stdin_fd, child.stdout_fd, child.stderr_fd}) {
       if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     }
-    child.error_fd = p[3][0];
-    ::fcntl(child.error_fd, F_SETFL, ::fcntl(child.error_fd, F_GETFL) | O_NONBLOCK);
+    child.exec_error = readExecError(p[3][0]);
+    ::close(p[3][0]);
     return child;
   }
 
+  CommandCheck checkCommand(const ProcessConfig& config) override {
+    return resolveCommand(config);
+  }
+
   int kill(int pid, int signo) override { return ::kill(pid, signo) == 0 ? 0 : errno; }
+
+  std::vector<ReapedChild> reap() override {
+    std::vector<ReapedChild> out;
+    while (true) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid < 0 && errno == EINTR) continue;
+      if (pid <= 0) break;  // 0: children remain but none exited; -1: ECHILD
+      out.push_back(ReapedChild{pid, status});
+    }
+    return out;
+  }
 
   ~PosixSpawner() override {
     if (stack_) ::munmap(stack_, kStackBytes);
@@ -392,6 +409,21 @@ class PosixSpawner final : public Spawner {
       stack_ = static_cast<char*>(m);
     }
     return stack_ + kStackBytes;
+  }
+
+  // The clone returns once the child has exec'd or exited (vfork
+  // semantics), and it writes its reason, if any, before exiting: whatever
+  // the pipe holds now is all there will be, so this never waits.
+  static std::string readExecError(int fd) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    std::string text;
+    char buf[512];
+    while (true) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return text;  // EOF, or EAGAIN: an exec'ing child's end not closed yet
+      text.append(buf, static_cast<size_t>(n));
+    }
   }
 
   static std::vector<gid_t> groupsOf(const UserIds& ids) {

@@ -2,8 +2,6 @@
 // The per-process operations of the control API live in supervisor_ops.cc.
 #include "supervisord/supervisor.h"
 
-#include <sys/epoll.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,7 +11,6 @@
 
 #include "common/signal_names.h"
 #include "supervisord/main_log.h"
-#include "supervisord/reaper.h"
 #include "supervisord/supervisor_internal.h"
 
 namespace sup {
@@ -44,7 +41,6 @@ Supervisor::~Supervisor() {
   for (auto& g : groups_) {
     for (auto& p : g->processes) {
       cancelTimer(*p);
-      closeErrorPipe(*p);
       if (p->stop_report_timer) loop_.cancel(p->stop_report_timer);
     }
   }
@@ -171,41 +167,13 @@ void Supervisor::doSpawn(Process& p) {
     return;
   }
   p.capture->attach(child->stdin_fd, child->stdout_fd, child->stderr_fd);
-  closeErrorPipe(p);
-  p.exec_error.clear();
-  p.error_fd = child->error_fd;
-  if (p.error_fd >= 0) {
-    Process* raw = &p;
-    loop_.watch(p.error_fd, EPOLLIN, [this, raw](uint32_t) { readErrorPipe(*raw); });
-  }
+  p.exec_error = std::move(child->exec_error);
   by_pid_[child->pid] = &p;
   apply(p, p.machine.onSpawned(child->pid, now()));
 }
 
-// EOF means the exec happened; text before EOF is why the child gave up.
-void Supervisor::readErrorPipe(Process& p) {
-  char buf[512];
-  while (p.error_fd >= 0) {
-    ssize_t n = ::read(p.error_fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) return;
-    if (n <= 0) {
-      closeErrorPipe(p);
-      return;
-    }
-    p.exec_error.append(buf, static_cast<size_t>(n));
-  }
-}
-
-void Supervisor::closeErrorPipe(Process& p) {
-  if (p.error_fd < 0) return;
-  loop_.unwatch(p.error_fd);
-  ::close(p.error_fd);
-  p.error_fd = -1;
-}
-
 void Supervisor::reap() {
-  for (const ReapedChild& c : reapChildren()) childExited(c.pid, c.wait_status);
+  for (const ReapedChild& c : spawner_.reap()) childExited(c.pid, c.wait_status);
 }
 
 void Supervisor::childExited(int pid, int wait_status) {
@@ -219,9 +187,7 @@ void Supervisor::childExited(int pid, int wait_status) {
   by_pid_.erase(it);
   // Everything the child wrote before it died is still in the pipes.
   p->capture->drainAndDetach();
-  readErrorPipe(*p);
-  closeErrorPipe(*p);
-  if (!p->exec_error.empty() && p->machine.state() == ProcessState::Starting) {
+  if (!p->exec_error.empty() && p->machine.state() == ProcessState::kStarting) {
     std::string why = std::move(p->exec_error);
     p->exec_error.clear();
     apply(*p, p->machine.onExecFailed(why, now()));
@@ -362,9 +328,9 @@ void Supervisor::continueStopAll() {
     });
     for (Process* p : order) {
       ProcessState s = p->machine.state();
-      if (s == ProcessState::Running || s == ProcessState::Starting)
+      if (s == ProcessState::kRunning || s == ProcessState::kStarting)
         apply(*p, p->machine.stop(now()));
-      else if (s == ProcessState::Backoff)
+      else if (s == ProcessState::kBackoff)
         apply(*p, p->machine.giveUp());
     }
   }

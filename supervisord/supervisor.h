@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/config_model.h"
+#include "common/protocol.h"
 #include "common/result.h"
 #include "supervisord/event_loop.h"
 #include "supervisord/output_capture.h"
@@ -27,57 +28,6 @@ class MainLog;
 /// Supervisor's own states (states.py SupervisorStates).
 enum class SupervisorState { Fatal = 2, Running = 1, Restarting = 0, Shutdown = -1 };
 const char* supervisorStateName(SupervisorState s);
-
-/// Supervisor's RPC fault codes (xmlrpc.py Faults); Success = 80.
-enum class Fault {
-  None = 0,
-  UnknownMethod = 1,
-  IncorrectParameters = 2,
-  BadArguments = 3,
-  SignatureUnsupported = 4,
-  ShutdownState = 6,
-  BadName = 10,
-  BadSignal = 11,
-  NoFile = 20,
-  NotExecutable = 21,
-  Failed = 30,
-  AbnormalTermination = 40,
-  SpawnError = 50,
-  AlreadyStarted = 60,
-  NotRunning = 70,
-  Success = 80,
-  AlreadyAdded = 90,
-  StillRunning = 91,
-  CantReread = 92,
-};
-/// "BAD_NAME", "SUCCESS", ...
-const char* faultName(Fault f);
-
-/// One process as getProcessInfo reports it.
-struct ProcessInfo {
-  std::string name;
-  std::string group;
-  std::time_t start = 0;  ///< last spawn (epoch seconds), 0 = never
-  std::time_t stop = 0;   ///< last exit (epoch seconds)
-  std::time_t now = 0;
-  int state = 0;  ///< ProcessState code
-  std::string statename;
-  std::string spawnerr;
-  int exitstatus = 0;
-  std::string stdout_logfile;  ///< also getProcessInfo's "logfile"
-  std::string stderr_logfile;
-  int pid = 0;
-  std::string description;  ///< "pid 12, uptime 0:00:04", "Not started", ...
-};
-
-/// Outcome of an operation on one process: Supervisor's result struct
-/// {name, group, status, description}; status Success <=> description "OK".
-struct OpResult {
-  std::string name;
-  std::string group;
-  Fault status = Fault::Success;
-  std::string description = "OK";
-};
 
 /// A process addressed by its group and its own name.
 struct ProcessId {
@@ -98,8 +48,8 @@ enum class RunOutcome { Shutdown, Restart };
 
 class Supervisor {
  public:
-  using OpCallback = std::function<void(const OpResult&)>;
-  using BatchCallback = std::function<void(std::vector<OpResult>)>;
+  using OpCallback = std::function<void(const proto::CallResult&)>;
+  using BatchCallback = std::function<void(std::vector<proto::CallResult>)>;
   /// (process, from, to) after each state change.
   using StateListener = std::function<void(const ProcessId&, ProcessState from, ProcessState to)>;
 
@@ -141,9 +91,10 @@ class Supervisor {
   /// "name" (a process of the same-named group), "group:name", "group:*" or
   /// "group:" (every process of the group). Error text = the name (BAD_NAME).
   Result<std::vector<ProcessId>> resolve(const std::string& namespec) const;
-  /// Every process, sorted by group then name (getAllProcessInfo order).
-  std::vector<ProcessInfo> allProcessInfo() const;
-  std::optional<ProcessInfo> processInfo(const ProcessId& id) const;
+  /// Every process, sorted by group then name (getAllProcessInfo order),
+  /// with statename and description filled in.
+  std::vector<proto::ProcessInfo> allProcessInfo() const;
+  std::optional<proto::ProcessInfo> processInfo(const ProcessId& id) const;
   /// Every process of every active group, in start order ("all").
   std::vector<ProcessId> allProcessIds() const;
   /// Names of the active groups, in start order.
@@ -168,25 +119,25 @@ class Supervisor {
   void stopProcess(const ProcessId& id, bool wait, OpCallback done);
   /// signalProcess: NOT_RUNNING, BAD_NAME (the signal number is already
   /// validated by the caller).
-  OpResult signalProcess(const ProcessId& id, int signo);
+  proto::CallResult signalProcess(const ProcessId& id, int signo);
   /// startProcessGroup/startAllProcesses: starts the ones not running, in
   /// order, and reports one result each when all are done.
   void startProcesses(const std::vector<ProcessId>& ids, bool wait, BatchCallback done);
   /// stopProcessGroup/stopAllProcesses: stops the running ones in parallel.
   void stopProcesses(const std::vector<ProcessId>& ids, bool wait, BatchCallback done);
-  std::vector<OpResult> signalProcesses(const std::vector<ProcessId>& ids, int signo);
+  std::vector<proto::CallResult> signalProcesses(const std::vector<ProcessId>& ids, int signo);
   /// sendProcessStdin: NOT_RUNNING, NO_FILE (stdin closed).
-  OpResult sendStdin(const ProcessId& id, const std::string& data);
+  proto::CallResult sendStdin(const ProcessId& id, const std::string& data);
   /// clearProcessLogs: FAILED if a file could not be removed.
-  OpResult clearProcessLogs(const ProcessId& id);
+  proto::CallResult clearProcessLogs(const ProcessId& id);
 
   // --- reload / update ----------------------------------------------------
   /// Compare the active groups with a freshly parsed config (GroupConfig ==).
   ConfigDiff diffConfig(const Config& fresh) const;
   /// addProcessGroup: ALREADY_ADDED if active; autostart processes start.
-  Fault addGroup(const GroupConfig& group);
+  proto::Fault addGroup(const GroupConfig& group);
   /// removeProcessGroup: BAD_NAME, STILL_RUNNING (some process not stopped).
-  Fault removeGroup(const std::string& name);
+  proto::Fault removeGroup(const std::string& name);
   /// Adopt a freshly parsed config as "the" config (after update).
   void setConfig(Config config) { config_ = std::move(config); }
 
@@ -206,15 +157,13 @@ class Supervisor {
   void addGroupInternal(const GroupConfig& config);
   void apply(Process& p, const Actions& actions);
   void doSpawn(Process& p);
-  void readErrorPipe(Process& p);
-  void closeErrorPipe(Process& p);
   void armTimer(Process& p, std::chrono::milliseconds delay);
   void cancelTimer(Process& p);
   void onStateChanged(Process& p, ProcessState from, ProcessState to);
   void resolveWaiters(Process& p);
   void stopReport(Process& p);
-  OpResult fault(const ProcessId& id, Fault f, const std::string& extra) const;
-  ProcessInfo info(const Process& p) const;
+  proto::CallResult fault(const ProcessId& id, proto::Fault f, const std::string& extra) const;
+  proto::ProcessInfo info(const Process& p, std::time_t now) const;
   void beginStopAll(SupervisorState mood);
   void continueStopAll();
   void shutdownReport();

@@ -23,8 +23,7 @@ struct Supervisor::Process {
   EventLoop::TimerId timer = 0;
   EventLoop::TimerId stop_report_timer = 0;
   std::vector<Waiter> waiters;
-  int error_fd = -1;       // the spawner's exec-error pipe of the current run
-  std::string exec_error;  // what came through it
+  std::string exec_error;  // why the current run's child did not exec ("" if it did)
 };
 
 struct Supervisor::Group {

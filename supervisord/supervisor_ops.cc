@@ -2,7 +2,9 @@
 // start/stop/signal with completion callbacks (rpcinterface.py semantics).
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 #include <memory>
+#include <tuple>
 
 #include "supervisord/main_log.h"
 #include "supervisord/supervisor.h"
@@ -10,86 +12,38 @@
 
 namespace sup {
 
-const char* faultName(Fault f) {
-  switch (f) {
-    case Fault::None:
-      return "NONE";
-    case Fault::UnknownMethod:
-      return "UNKNOWN_METHOD";
-    case Fault::IncorrectParameters:
-      return "INCORRECT_PARAMETERS";
-    case Fault::BadArguments:
-      return "BAD_ARGUMENTS";
-    case Fault::SignatureUnsupported:
-      return "SIGNATURE_UNSUPPORTED";
-    case Fault::ShutdownState:
-      return "SHUTDOWN_STATE";
-    case Fault::BadName:
-      return "BAD_NAME";
-    case Fault::BadSignal:
-      return "BAD_SIGNAL";
-    case Fault::NoFile:
-      return "NO_FILE";
-    case Fault::NotExecutable:
-      return "NOT_EXECUTABLE";
-    case Fault::Failed:
-      return "FAILED";
-    case Fault::AbnormalTermination:
-      return "ABNORMAL_TERMINATION";
-    case Fault::SpawnError:
-      return "SPAWN_ERROR";
-    case Fault::AlreadyStarted:
-      return "ALREADY_STARTED";
-    case Fault::NotRunning:
-      return "NOT_RUNNING";
-    case Fault::Success:
-      return "SUCCESS";
-    case Fault::AlreadyAdded:
-      return "ALREADY_ADDED";
-    case Fault::StillRunning:
-      return "STILL_RUNNING";
-    case Fault::CantReread:
-      return "CANT_REREAD";
-  }
-  return "UNKNOWN";
-}
+using proto::CallResult;
+using proto::Fault;
 
 static std::string namespec(const ProcessId& id) {
-  return id.group == id.name ? id.name : id.group + ":" + id.name;
+  return proto::makeNamespec(id.group, id.name);
 }
 
-OpResult Supervisor::fault(const ProcessId& id, Fault f, const std::string& extra) const {
-  OpResult r;
+CallResult Supervisor::fault(const ProcessId& id, Fault f, const std::string& extra) const {
+  CallResult r;
   r.name = id.name;
   r.group = id.group;
-  r.status = f;
-  r.description = std::string(faultName(f)) + (extra.empty() ? "" : ": " + extra);
+  r.status = static_cast<int>(f);
+  r.description = proto::faultString(f, extra);
   return r;
 }
 
-static OpResult success(const ProcessId& id) {
-  OpResult r;
+static CallResult success(const ProcessId& id) {
+  CallResult r;
   r.name = id.name;
   r.group = id.group;
   return r;
 }
 
 Result<std::vector<ProcessId>> Supervisor::resolve(const std::string& spec) const {
-  std::string group_name = spec, process_name = spec;
-  bool whole_group = false;
-  auto colon = spec.find(':');
-  if (colon != std::string::npos) {
-    group_name = spec.substr(0, colon);
-    process_name = spec.substr(colon + 1);
-    whole_group = process_name.empty() || process_name == "*";
-  }
-  Group* g = findGroup(group_name);
+  auto [group, process] = proto::splitNamespec(spec);
+  Group* g = findGroup(group);
   if (!g) return Error{spec};
   std::vector<ProcessId> out;
   for (auto& p : g->processes) {
-    if (whole_group || p->id.name == process_name) out.push_back(p->id);
+    if (!process || p->id.name == *process) out.push_back(p->id);
   }
-  if (out.empty() && !whole_group) return Error{spec};
+  if (out.empty() && process) return Error{spec};
   return out;
 }
 
@@ -123,103 +77,74 @@ std::vector<ProcessId> Supervisor::groupProcesses(const std::string& group) cons
   return out;
 }
 
-// Python's str(timedelta): "0:00:04", "1 day, 1:02:05", "3 days, 0:00:00".
-static std::string formatUptime(long long secs) {
-  if (secs < 0) secs = 0;
-  long long days = secs / 86400;
-  secs %= 86400;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", secs / 3600, (secs % 3600) / 60, secs % 60);
-  if (days == 0) return buf;
-  return std::to_string(days) + (days == 1 ? " day, " : " days, ") + buf;
-}
-
-ProcessInfo Supervisor::info(const Process& p) const {
+proto::ProcessInfo Supervisor::info(const Process& p, std::time_t now) const {
   const ProcessStateMachine& m = p.machine;
-  ProcessInfo i;
+  proto::ProcessInfo i;
   i.name = p.id.name;
   i.group = p.id.group;
   i.start = m.lastStart();
   i.stop = m.lastStop();
-  i.now = std::time(nullptr);
+  i.now = now;
   i.state = static_cast<int>(m.state());
-  i.statename = processStateName(m.state());
+  i.statename = proto::processStateName(m.state());
   i.spawnerr = m.spawnErr();
   i.exitstatus = m.exitStatus();
-  i.stdout_logfile = p.capture->stdoutPath();
+  i.logfile = p.capture->stdoutPath();
+  i.stdout_logfile = i.logfile;
   i.stderr_logfile = p.capture->stderrPath();
   i.pid = m.pid();
-  switch (m.state()) {
-    case ProcessState::Running:
-      i.description = "pid " + std::to_string(i.pid) + ", uptime " + formatUptime(i.now - i.start);
-      break;
-    case ProcessState::Fatal:
-    case ProcessState::Backoff:
-      i.description =
-          i.spawnerr.empty() ? "unknown error (try \"tail " + i.name + "\")" : i.spawnerr;
-      break;
-    case ProcessState::Stopped:
-    case ProcessState::Exited:
-      if (i.start) {
-        std::tm tm{};
-        ::localtime_r(&i.stop, &tm);
-        char buf[64];
-        std::strftime(buf, sizeof buf, "%b %d %I:%M %p", &tm);
-        i.description = buf;
-      } else {
-        i.description = "Not started";
-      }
-      break;
-    default:
-      break;
-  }
+  i.description = proto::describeProcess(i);
   return i;
 }
 
-std::vector<ProcessInfo> Supervisor::allProcessInfo() const {
-  std::vector<ProcessInfo> out;
+std::vector<proto::ProcessInfo> Supervisor::allProcessInfo() const {
+  std::vector<const Process*> order;
   for (auto& g : groups_)
-    for (auto& p : g->processes) out.push_back(info(*p));
-  std::sort(out.begin(), out.end(), [](const ProcessInfo& a, const ProcessInfo& b) {
-    return std::tie(a.group, a.name) < std::tie(b.group, b.name);
+    for (auto& p : g->processes) order.push_back(p.get());
+  std::sort(order.begin(), order.end(), [](const Process* a, const Process* b) {
+    return std::tie(a->id.group, a->id.name) < std::tie(b->id.group, b->id.name);
   });
+  std::time_t now = std::time(nullptr);
+  std::vector<proto::ProcessInfo> out;
+  out.reserve(order.size());
+  for (const Process* p : order) out.push_back(info(*p, now));
   return out;
 }
 
-std::optional<ProcessInfo> Supervisor::processInfo(const ProcessId& id) const {
+std::optional<proto::ProcessInfo> Supervisor::processInfo(const ProcessId& id) const {
   Process* p = find(id);
   if (!p) return std::nullopt;
-  return info(*p);
+  return info(*p, std::time(nullptr));
 }
 
 // ------------------------------------------------------------- start/stop
 
 void Supervisor::startProcess(const ProcessId& id, bool wait, OpCallback done) {
   Process* p = find(id);
-  if (!p) return done(fault(id, Fault::BadName, namespec(id)));
-  if (state_ != SupervisorState::Running) return done(fault(id, Fault::ShutdownState, ""));
-  CommandCheck check = resolveCommand(p->machine.config());
+  if (!p) return done(fault(id, Fault::kBadName, namespec(id)));
+  if (state_ != SupervisorState::Running) return done(fault(id, Fault::kShutdownState, ""));
+  CommandCheck check = spawner_.checkCommand(p->machine.config());
   if (!check.ok()) {
-    return done(fault(id, check.not_found ? Fault::NoFile : Fault::NotExecutable, check.error));
+    return done(fault(id, check.not_found ? Fault::kNoFile : Fault::kNotExecutable, check.error));
   }
   ProcessState s = p->machine.state();
-  if (isRunningState(s)) return done(fault(id, Fault::AlreadyStarted, namespec(id)));
-  if (s == ProcessState::Unknown) {
-    return done(fault(id, Fault::Failed, namespec(id) + " is in an unknown process state"));
+  if (isRunningState(s)) return done(fault(id, Fault::kAlreadyStarted, namespec(id)));
+  if (s == ProcessState::kUnknown) {
+    return done(fault(id, Fault::kFailed, namespec(id) + " is in an unknown process state"));
   }
   apply(*p, p->machine.start(now()));
-  if (!p->machine.spawnErr().empty()) return done(fault(id, Fault::SpawnError, namespec(id)));
-  if (!wait || p->machine.state() == ProcessState::Running) return done(success(id));
+  if (!p->machine.spawnErr().empty()) return done(fault(id, Fault::kSpawnError, namespec(id)));
+  if (!wait || p->machine.state() == ProcessState::kRunning) return done(success(id));
   p->waiters.push_back(Waiter{Waiter::Kind::Running, std::move(done)});
 }
 
 void Supervisor::stopProcess(const ProcessId& id, bool wait, OpCallback done) {
   Process* p = find(id);
-  if (!p) return done(fault(id, Fault::BadName, namespec(id)));
-  if (!isRunningState(p->machine.state())) return done(fault(id, Fault::NotRunning, namespec(id)));
+  if (!p) return done(fault(id, Fault::kBadName, namespec(id)));
+  if (!isRunningState(p->machine.state())) return done(fault(id, Fault::kNotRunning, namespec(id)));
   apply(*p, p->machine.stop(now()));
-  if (p->machine.state() == ProcessState::Unknown) {
-    return done(fault(id, Fault::Failed, "unknown problem killing " + id.name));
+  if (p->machine.state() == ProcessState::kUnknown) {
+    return done(fault(id, Fault::kFailed, "unknown problem killing " + id.name));
   }
   if (!wait || isStoppedState(p->machine.state())) return done(success(id));
   p->waiters.push_back(Waiter{Waiter::Kind::Stopped, std::move(done)});
@@ -231,7 +156,7 @@ void Supervisor::stopReport(Process& p) {
   p.stop_report_timer = 0;
   bool waiting = std::any_of(p.waiters.begin(), p.waiters.end(),
                              [](const Waiter& w) { return w.kind == Waiter::Kind::Stopped; });
-  if (!waiting || p.machine.state() != ProcessState::Stopping) return;
+  if (!waiting || p.machine.state() != ProcessState::kStopping) return;
   log_.info("waiting for " + p.id.name + " to stop");
   Process* raw = &p;
   p.stop_report_timer = loop_.after(std::chrono::seconds(2), [this, raw] { stopReport(*raw); });
@@ -239,18 +164,18 @@ void Supervisor::stopReport(Process& p) {
 
 void Supervisor::resolveWaiters(Process& p) {
   if (p.waiters.empty()) return;
-  std::vector<std::pair<OpCallback, OpResult>> ready;
+  std::vector<std::pair<OpCallback, CallResult>> ready;
   ProcessState s = p.machine.state();
   auto it = p.waiters.begin();
   while (it != p.waiters.end()) {
-    std::optional<OpResult> result;
+    std::optional<CallResult> result;
     if (it->kind == Waiter::Kind::Running) {
       if (!p.machine.spawnErr().empty())
-        result = fault(p.id, Fault::SpawnError, namespec(p.id));
-      else if (s == ProcessState::Running)
+        result = fault(p.id, Fault::kSpawnError, namespec(p.id));
+      else if (s == ProcessState::kRunning)
         result = success(p.id);
-      else if (s != ProcessState::Starting)
-        result = fault(p.id, Fault::AbnormalTermination, namespec(p.id));
+      else if (s != ProcessState::kStarting)
+        result = fault(p.id, Fault::kAbnormalTermination, namespec(p.id));
     } else if (isStoppedState(s)) {
       result = success(p.id);
     }
@@ -274,19 +199,19 @@ void Supervisor::resolveWaiters(Process& p) {
   }
 }
 
-OpResult Supervisor::signalProcess(const ProcessId& id, int signo) {
+CallResult Supervisor::signalProcess(const ProcessId& id, int signo) {
   Process* p = find(id);
-  if (!p) return fault(id, Fault::BadName, namespec(id));
-  if (!isSignallableState(p->machine.state())) return fault(id, Fault::NotRunning, namespec(id));
+  if (!p) return fault(id, Fault::kBadName, namespec(id));
+  if (!isSignallableState(p->machine.state())) return fault(id, Fault::kNotRunning, namespec(id));
   apply(*p, p->machine.signal(signo));
-  if (p->machine.state() == ProcessState::Unknown) return fault(id, Fault::Failed, namespec(id));
+  if (p->machine.state() == ProcessState::kUnknown) return fault(id, Fault::kFailed, namespec(id));
   return success(id);
 }
 
 namespace {
 // Collects per-process results and reports once every process has answered.
 struct Batch {
-  std::vector<OpResult> results;
+  std::vector<CallResult> results;
   size_t pending = 0;
   bool armed = false;  // all operations issued
   Supervisor::BatchCallback done;
@@ -314,7 +239,7 @@ void Supervisor::startProcesses(const std::vector<ProcessId>& ids, bool wait, Ba
   });
   batch->pending = todo.size();
   for (const auto& id : todo) {
-    startProcess(id, wait, [batch](const OpResult& r) {
+    startProcess(id, wait, [batch](const CallResult& r) {
       batch->results.push_back(r);
       --batch->pending;
       batch->maybeFinish();
@@ -337,7 +262,7 @@ void Supervisor::stopProcesses(const std::vector<ProcessId>& ids, bool wait, Bat
   });
   batch->pending = todo.size();
   for (const auto& id : todo) {
-    stopProcess(id, wait, [batch](const OpResult& r) {
+    stopProcess(id, wait, [batch](const CallResult& r) {
       batch->results.push_back(r);
       --batch->pending;
       batch->maybeFinish();
@@ -347,8 +272,8 @@ void Supervisor::stopProcesses(const std::vector<ProcessId>& ids, bool wait, Bat
   batch->maybeFinish();
 }
 
-std::vector<OpResult> Supervisor::signalProcesses(const std::vector<ProcessId>& ids, int signo) {
-  std::vector<OpResult> out;
+std::vector<CallResult> Supervisor::signalProcesses(const std::vector<ProcessId>& ids, int signo) {
+  std::vector<CallResult> out;
   for (const auto& id : ids) {
     Process* p = find(id);
     if (p && isSignallableState(p->machine.state())) out.push_back(signalProcess(id, signo));
@@ -356,19 +281,19 @@ std::vector<OpResult> Supervisor::signalProcesses(const std::vector<ProcessId>& 
   return out;
 }
 
-OpResult Supervisor::sendStdin(const ProcessId& id, const std::string& data) {
+CallResult Supervisor::sendStdin(const ProcessId& id, const std::string& data) {
   Process* p = find(id);
-  if (!p) return fault(id, Fault::BadName, namespec(id));
+  if (!p) return fault(id, Fault::kBadName, namespec(id));
   if (p->machine.pid() == 0 || p->machine.killing())
-    return fault(id, Fault::NotRunning, namespec(id));
-  if (p->capture->sendStdin(data) != 0) return fault(id, Fault::NoFile, namespec(id));
+    return fault(id, Fault::kNotRunning, namespec(id));
+  if (p->capture->sendStdin(data) != 0) return fault(id, Fault::kNoFile, namespec(id));
   return success(id);
 }
 
-OpResult Supervisor::clearProcessLogs(const ProcessId& id) {
+CallResult Supervisor::clearProcessLogs(const ProcessId& id) {
   Process* p = find(id);
-  if (!p) return fault(id, Fault::BadName, namespec(id));
-  if (!p->capture->clear()) return fault(id, Fault::Failed, namespec(id));
+  if (!p) return fault(id, Fault::kBadName, namespec(id));
+  if (!p->capture->clear()) return fault(id, Fault::kFailed, namespec(id));
   return success(id);
 }
 
@@ -405,23 +330,23 @@ ConfigDiff Supervisor::diffConfig(const Config& fresh) const {
 }
 
 Fault Supervisor::addGroup(const GroupConfig& group) {
-  if (findGroup(group.name)) return Fault::AlreadyAdded;
+  if (findGroup(group.name)) return Fault::kAlreadyAdded;
   addGroupInternal(group);
-  return Fault::Success;
+  return Fault::kSuccess;
 }
 
 Fault Supervisor::removeGroup(const std::string& name) {
   auto it = std::find_if(groups_.begin(), groups_.end(),
                          [&](const auto& g) { return g->config.name == name; });
-  if (it == groups_.end()) return Fault::BadName;
+  if (it == groups_.end()) return Fault::kBadName;
   for (auto& p : (*it)->processes)
-    if (!isStoppedState(p->machine.state())) return Fault::StillRunning;
+    if (!isStoppedState(p->machine.state())) return Fault::kStillRunning;
   for (auto& p : (*it)->processes) {
     cancelTimer(*p);
     if (p->stop_report_timer) loop_.cancel(p->stop_report_timer);
   }
   groups_.erase(it);
-  return Fault::Success;
+  return Fault::kSuccess;
 }
 
 }  // namespace sup

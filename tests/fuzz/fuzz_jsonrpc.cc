@@ -42,7 +42,11 @@ class FakeSpawner : public sup::Spawner {
     child.pid = next_pid_++;
     return child;
   }
+  sup::CommandCheck checkCommand(const sup::ProcessConfig& config) override {
+    return sup::resolveCommand(config);
+  }
   int kill(int, int) override { return 0; }
+  std::vector<sup::ReapedChild> reap() override { return {}; }
 
  private:
   int next_pid_ = 100000;

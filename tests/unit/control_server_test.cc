@@ -110,8 +110,8 @@ struct Server {
   Server() { opts.path = dir.path + "/sv.sock"; }
   void open() {
     server = std::make_unique<ControlServer>(loop, opts, handler,
-                                             [this](std::string_view lvl, const std::string& m) {
-                                               logs.push_back(std::string(lvl) + " " + m);
+                                             [this](LogLevel lvl, const std::string& m) {
+                                               logs.push_back(logLevelLabel(lvl) + (" " + m));
                                              });
     REQUIRE(server->open().ok());
   }

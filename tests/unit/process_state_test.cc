@@ -71,12 +71,12 @@ TEST_CASE("STOPPED -> STARTING on start asks for a spawn") {
   FakeClock clock;
   ProcessStateMachine m(config());
   Actions a = m.start(clock.now());
-  CHECK(m.state() == ProcessState::Starting);
+  CHECK(m.state() == ProcessState::kStarting);
   CHECK(has(a, Action::Kind::Spawn));
   const Action* sc = find(a, Action::Kind::StateChanged);
   REQUIRE(sc);
-  CHECK(sc->from == ProcessState::Stopped);
-  CHECK(sc->to == ProcessState::Starting);
+  CHECK(sc->from == ProcessState::kStopped);
+  CHECK(sc->to == ProcessState::kStarting);
   CHECK(m.everStarted());
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("STARTING -> RUNNING once the process stays up for startsecs") {
   startRunning(m, clock);
   clock.advance(1000ms);
   Actions a = m.onTimer(clock.now());
-  CHECK(m.state() == ProcessState::Running);
+  CHECK(m.state() == ProcessState::kRunning);
   CHECK(logs(a) == std::vector<std::string>{
                        "success: web entered RUNNING state, process has stayed up for > than 1 "
                        "seconds (startsecs)"});
@@ -113,7 +113,7 @@ TEST_CASE(
   startRunning(m, clock);
   clock.advance(200ms);
   Actions a = m.onExit(exitStatus(0), clock.now(), true);
-  CHECK(m.state() == ProcessState::Backoff);
+  CHECK(m.state() == ProcessState::kBackoff);
   CHECK(logs(a) == std::vector<std::string>{"exited: web (exit status 0; not expected)"});
   CHECK(m.spawnErr() == "Exited too quickly (process log may have details)");
   const Action* t = find(a, Action::Kind::ArmTimer);
@@ -127,7 +127,7 @@ TEST_CASE("STARTING -> BACKOFF on a spawn error, logged as spawnerr") {
   ProcessStateMachine m(config());
   m.start(clock.now());
   Actions a = m.onSpawnError("can't find command 'nope'", clock.now());
-  CHECK(m.state() == ProcessState::Backoff);
+  CHECK(m.state() == ProcessState::kBackoff);
   CHECK(logs(a) == std::vector<std::string>{"spawnerr: can't find command 'nope'"});
   CHECK(m.spawnErr() == "can't find command 'nope'");
 }
@@ -141,11 +141,11 @@ TEST_CASE("BACKOFF -> STARTING after 1, 2, 3 seconds for successive failures") {
   std::vector<std::chrono::milliseconds> delays;
   for (int i = 0; i < 3; ++i) {
     Actions a = m.onSpawnError("boom", clock.now());
-    REQUIRE(m.state() == ProcessState::Backoff);
+    REQUIRE(m.state() == ProcessState::kBackoff);
     delays.push_back(find(a, Action::Kind::ArmTimer)->delay);
     clock.advance(delays.back());
     Actions again = m.onTimer(clock.now());
-    CHECK(m.state() == ProcessState::Starting);
+    CHECK(m.state() == ProcessState::kStarting);
     CHECK(has(again, Action::Kind::Spawn));
   }
   CHECK(delays == std::vector<std::chrono::milliseconds>{1000ms, 2000ms, 3000ms});
@@ -161,7 +161,7 @@ TEST_CASE("BACKOFF -> FATAL after startretries failed retries (1 + startretries 
   Actions last;
   while (true) {
     last = m.onSpawnError("boom", clock.now());
-    if (m.state() == ProcessState::Fatal) break;
+    if (m.state() == ProcessState::kFatal) break;
     clock.advance(10s);
     m.onTimer(clock.now());
     ++attempts;
@@ -179,7 +179,7 @@ TEST_CASE("startretries=0 goes FATAL on the first failure") {
   ProcessStateMachine m(c);
   m.start(clock.now());
   m.onSpawnError("boom", clock.now());
-  CHECK(m.state() == ProcessState::Fatal);
+  CHECK(m.state() == ProcessState::kFatal);
 }
 
 TEST_CASE("BACKOFF retries even with autorestart=false") {
@@ -189,7 +189,7 @@ TEST_CASE("BACKOFF retries even with autorestart=false") {
   ProcessStateMachine m(c);
   startRunning(m, clock);
   m.onExit(exitStatus(1), clock.now(), true);
-  REQUIRE(m.state() == ProcessState::Backoff);
+  REQUIRE(m.state() == ProcessState::kBackoff);
   clock.advance(1s);
   CHECK(has(m.onTimer(clock.now()), Action::Kind::Spawn));
 }
@@ -202,7 +202,7 @@ TEST_CASE(
   clock.advance(2s);
   m.onTimer(clock.now());
   Actions a = m.onExit(exitStatus(0), clock.now(), true);
-  CHECK(m.state() == ProcessState::Exited);
+  CHECK(m.state() == ProcessState::kExited);
   CHECK(logs(a) == std::vector<std::string>{"exited: web (exit status 0; expected)"});
   CHECK(find(a, Action::Kind::Log)->level == LogLevel::Info);
   CHECK_FALSE(has(a, Action::Kind::Spawn));
@@ -221,7 +221,7 @@ TEST_CASE(
   const Action* log = find(a, Action::Kind::Log);
   CHECK(log->level == LogLevel::Warn);
   CHECK(has(a, Action::Kind::Spawn));
-  CHECK(m.state() == ProcessState::Starting);
+  CHECK(m.state() == ProcessState::kStarting);
   CHECK(m.backoffCount() == 0);
 }
 
@@ -246,7 +246,7 @@ TEST_CASE("autorestart=false never restarts an exited process") {
   m.onTimer(clock.now());
   Actions a = m.onExit(exitStatus(1), clock.now(), true);
   CHECK_FALSE(has(a, Action::Kind::Spawn));
-  CHECK(m.state() == ProcessState::Exited);
+  CHECK(m.state() == ProcessState::kExited);
   CHECK(m.spawnErr() == "Bad exit code 1");
 }
 
@@ -288,7 +288,7 @@ TEST_CASE("startsecs=0: an exit while STARTING counts as RUNNING then EXITED") {
   ProcessStateMachine m(c);
   startRunning(m, clock);
   Actions a = m.onExit(exitStatus(0), clock.now(), true);
-  CHECK(m.state() == ProcessState::Exited);
+  CHECK(m.state() == ProcessState::kExited);
   CHECK(logs(a) == std::vector<std::string>{"exited: web (exit status 0; expected)"});
 }
 
@@ -302,7 +302,7 @@ TEST_CASE("RUNNING -> STOPPING sends stopsignal and arms stopwaitsecs") {
   clock.advance(2s);
   m.onTimer(clock.now());
   Actions a = m.stop(clock.now());
-  CHECK(m.state() == ProcessState::Stopping);
+  CHECK(m.state() == ProcessState::kStopping);
   const Action* sig = find(a, Action::Kind::Signal);
   REQUIRE(sig);
   CHECK(sig->signo == SIGINT);
@@ -315,7 +315,7 @@ TEST_CASE("STARTING -> STOPPING on a stop request") {
   ProcessStateMachine m(config());
   startRunning(m, clock);
   m.stop(clock.now());
-  CHECK(m.state() == ProcessState::Stopping);
+  CHECK(m.state() == ProcessState::kStopping);
 }
 
 TEST_CASE("stopasgroup signals the process group") {
@@ -337,7 +337,7 @@ TEST_CASE("STOPPING -> STOPPED when reaped, INFO for an expected status and WARN
   startRunning(m, clock);
   m.stop(clock.now());
   Actions a = m.onExit(signalStatus(SIGTERM), clock.now(), true);
-  CHECK(m.state() == ProcessState::Stopped);
+  CHECK(m.state() == ProcessState::kStopped);
   CHECK(logs(a) == std::vector<std::string>{"stopped: web (terminated by SIGTERM)"});
   CHECK(find(a, Action::Kind::Log)->level == LogLevel::Warn);
 
@@ -367,7 +367,7 @@ TEST_CASE("STOPPING past stopwaitsecs sends SIGKILL and repeats every stopwaitse
     CHECK(sig->signo == SIGKILL);
     CHECK(sig->to_group);
     CHECK(find(a, Action::Kind::ArmTimer)->delay == 3000ms);
-    CHECK(m.state() == ProcessState::Stopping);
+    CHECK(m.state() == ProcessState::kStopping);
   }
 }
 
@@ -377,7 +377,7 @@ TEST_CASE("BACKOFF -> STOPPED on a stop request, without waiting for retries") {
   m.start(clock.now());
   m.onSpawnError("boom", clock.now());
   Actions a = m.stop(clock.now());
-  CHECK(m.state() == ProcessState::Stopped);
+  CHECK(m.state() == ProcessState::kStopped);
   CHECK(has(a, Action::Kind::CancelTimer));
   CHECK_FALSE(has(a, Action::Kind::Signal));
 }
@@ -388,7 +388,7 @@ TEST_CASE("BACKOFF -> FATAL when supervisord gives up at shutdown") {
   m.start(clock.now());
   m.onSpawnError("boom", clock.now());
   m.giveUp();
-  CHECK(m.state() == ProcessState::Fatal);
+  CHECK(m.state() == ProcessState::kFatal);
 }
 
 TEST_CASE("EXITED and FATAL -> STARTING on a start request") {
@@ -399,13 +399,13 @@ TEST_CASE("EXITED and FATAL -> STARTING on a start request") {
   ProcessStateMachine m(c);
   m.start(clock.now());
   m.onSpawnError("boom", clock.now());
-  REQUIRE(m.state() == ProcessState::Fatal);
+  REQUIRE(m.state() == ProcessState::kFatal);
   CHECK(has(m.start(clock.now()), Action::Kind::Spawn));
   m.onSpawned(9, clock.now());
   clock.advance(2s);
   m.onTimer(clock.now());
   m.onExit(exitStatus(0), clock.now(), true);
-  REQUIRE(m.state() == ProcessState::Exited);
+  REQUIRE(m.state() == ProcessState::kExited);
   CHECK(has(m.start(clock.now()), Action::Kind::Spawn));
 }
 
@@ -424,7 +424,7 @@ TEST_CASE("any -> UNKNOWN when a signal cannot be delivered") {
   startRunning(m, clock);
   m.stop(clock.now());
   m.onSignalError("Operation not permitted");
-  CHECK(m.state() == ProcessState::Unknown);
+  CHECK(m.state() == ProcessState::kUnknown);
   CHECK_FALSE(m.killing());
 }
 
@@ -449,10 +449,10 @@ TEST_CASE("wait statuses decode like Supervisor's decode_wait_status") {
 }
 
 TEST_CASE("state names and groups match Supervisor's") {
-  CHECK(std::string(processStateName(ProcessState::Backoff)) == "BACKOFF");
-  CHECK(static_cast<int>(ProcessState::Exited) == 100);
-  CHECK(isStoppedState(ProcessState::Unknown));
-  CHECK(isRunningState(ProcessState::Backoff));
-  CHECK_FALSE(isSignallableState(ProcessState::Backoff));
-  CHECK(isSignallableState(ProcessState::Stopping));
+  CHECK(std::string(processStateName(ProcessState::kBackoff)) == "BACKOFF");
+  CHECK(static_cast<int>(ProcessState::kExited) == 100);
+  CHECK(isStoppedState(ProcessState::kUnknown));
+  CHECK(isRunningState(ProcessState::kBackoff));
+  CHECK_FALSE(isSignallableState(ProcessState::kBackoff));
+  CHECK(isSignallableState(ProcessState::kStopping));
 }

@@ -11,10 +11,12 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "supervisord/main_log.h"
 
 using namespace sup;
+using sup::proto::Fault;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -30,6 +32,7 @@ class FakeSpawner : public Spawner {
   std::map<std::string, int> pids;   // name -> last pid
   std::vector<Kill> kills;
   std::set<std::string> failing;  // names whose spawn fails
+  std::vector<ReapedChild> exits;  // what the next reap() reports
   int next_pid = 1000;
 
   Result<SpawnedChild> spawn(const SpawnRequest& req) override {
@@ -41,10 +44,15 @@ class FakeSpawner : public Spawner {
     pids[name] = c.pid;
     return c;
   }
+  // The real check: it only stat()s the command.
+  CommandCheck checkCommand(const ProcessConfig& config) override {
+    return resolveCommand(config);
+  }
   int kill(int pid, int signo) override {
     kills.push_back({pid, signo});
     return 0;
   }
+  std::vector<ReapedChild> reap() override { return std::exchange(exits, {}); }
   bool killed(const std::string& name) const {
     auto it = pids.find(name);
     if (it == pids.end()) return false;
@@ -135,13 +143,13 @@ TEST_CASE("autostart programs start in ascending priority - autostart=false ones
   Fixture f({group("late", 300), manual, group("early", 5), group("mid", 100)});
   f.sup->startup();
   CHECK(f.spawner.spawned == std::vector<std::string>{"early", "mid", "late"});
-  CHECK(f.state("manual", "manual") == ProcessState::Stopped);
+  CHECK(f.state("manual", "manual") == ProcessState::kStopped);
 }
 
 TEST_CASE("shutdown stops equal priorities in parallel, higher priorities first") {
   Fixture f({group("db", 10), group("web1", 20), group("web2", 20)});
   f.sup->startup();
-  REQUIRE(f.runUntil([&] { return f.state("db", "db") == ProcessState::Running; }));
+  REQUIRE(f.runUntil([&] { return f.state("db", "db") == ProcessState::kRunning; }));
   f.sup->shutdown();
   CHECK(f.spawner.killed("web1"));
   CHECK(f.spawner.killed("web2"));
@@ -181,12 +189,12 @@ TEST_CASE("startProcess with wait answers once the process is RUNNING") {
   g.processes[0].autostart = false;
   Fixture f({g});
   f.sup->startup();
-  std::optional<OpResult> result;
-  f.sup->startProcess({"a", "a"}, true, [&](const OpResult& r) { result = r; });
+  std::optional<proto::CallResult> result;
+  f.sup->startProcess({"a", "a"}, true, [&](const proto::CallResult& r) { result = r; });
   CHECK_FALSE(result);
   REQUIRE(f.runUntil([&] { return result.has_value(); }));
-  CHECK(result->status == Fault::Success);
-  CHECK(f.state("a", "a") == ProcessState::Running);
+  CHECK(result->fault() == Fault::kSuccess);
+  CHECK(f.state("a", "a") == ProcessState::kRunning);
 }
 
 TEST_CASE("startProcess faults: BAD_NAME, ALREADY_STARTED, SPAWN_ERROR, NO_FILE") {
@@ -198,18 +206,18 @@ TEST_CASE("startProcess faults: BAD_NAME, ALREADY_STARTED, SPAWN_ERROR, NO_FILE"
   Fixture f({group("a", 1), missing, failing});
   f.spawner.failing.insert("failing");
   f.sup->startup();
-  std::vector<OpResult> results;
-  auto collect = [&](const OpResult& r) { results.push_back(r); };
+  std::vector<proto::CallResult> results;
+  auto collect = [&](const proto::CallResult& r) { results.push_back(r); };
   f.sup->startProcess({"nope", "nope"}, true, collect);
   f.sup->startProcess({"a", "a"}, true, collect);
   f.sup->startProcess({"failing", "failing"}, true, collect);
   f.sup->startProcess({"missing", "missing"}, true, collect);
   REQUIRE(results.size() == 4);
-  CHECK(results[0].status == Fault::BadName);
+  CHECK(results[0].fault() == Fault::kBadName);
   CHECK(results[0].description == "BAD_NAME: nope");
-  CHECK(results[1].status == Fault::AlreadyStarted);
-  CHECK(results[2].status == Fault::SpawnError);
-  CHECK(results[3].status == Fault::NoFile);
+  CHECK(results[1].fault() == Fault::kAlreadyStarted);
+  CHECK(results[2].fault() == Fault::kSpawnError);
+  CHECK(results[3].fault() == Fault::kNoFile);
   CHECK(results[3].description == "NO_FILE: can't find command '/nonexistent/cmd'");
 }
 
@@ -219,36 +227,36 @@ TEST_CASE("startProcess with wait reports SPAWN_ERROR when the process exits too
   g.processes[0].startsecs = 10;
   Fixture f({g});
   f.sup->startup();
-  std::optional<OpResult> result;
-  f.sup->startProcess({"a", "a"}, true, [&](const OpResult& r) { result = r; });
+  std::optional<proto::CallResult> result;
+  f.sup->startProcess({"a", "a"}, true, [&](const proto::CallResult& r) { result = r; });
   f.exit("a", 1);
   REQUIRE(f.runUntil([&] { return result.has_value(); }));
-  CHECK(result->status == Fault::SpawnError);
-  CHECK(f.state("a", "a") == ProcessState::Backoff);
+  CHECK(result->fault() == Fault::kSpawnError);
+  CHECK(f.state("a", "a") == ProcessState::kBackoff);
 }
 
 TEST_CASE("stopProcess with wait answers once stopped - NOT_RUNNING when already stopped") {
   Fixture f({group("a", 1)});
   f.sup->startup();
-  std::optional<OpResult> result;
-  f.sup->stopProcess({"a", "a"}, true, [&](const OpResult& r) { result = r; });
+  std::optional<proto::CallResult> result;
+  f.sup->stopProcess({"a", "a"}, true, [&](const proto::CallResult& r) { result = r; });
   CHECK_FALSE(result);
   CHECK(f.spawner.kills.back().signo == SIGTERM);
   f.sup->childExited(f.spawner.pids["a"], SIGTERM);
   REQUIRE(f.runUntil([&] { return result.has_value(); }));
-  CHECK(result->status == Fault::Success);
-  std::optional<OpResult> again;
-  f.sup->stopProcess({"a", "a"}, true, [&](const OpResult& r) { again = r; });
+  CHECK(result->fault() == Fault::kSuccess);
+  std::optional<proto::CallResult> again;
+  f.sup->stopProcess({"a", "a"}, true, [&](const proto::CallResult& r) { again = r; });
   REQUIRE(again);
-  CHECK(again->status == Fault::NotRunning);
+  CHECK(again->fault() == Fault::kNotRunning);
 }
 
 TEST_CASE("stopProcesses stops a whole group in parallel and reports each") {
   Fixture f({group("g", 1, {proc("g", "x", 1), proc("g", "y", 2)})});
   f.sup->startup();
-  std::optional<std::vector<OpResult>> results;
+  std::optional<std::vector<proto::CallResult>> results;
   f.sup->stopProcesses(f.sup->groupProcesses("g"), true,
-                       [&](std::vector<OpResult> r) { results = std::move(r); });
+                       [&](std::vector<proto::CallResult> r) { results = std::move(r); });
   CHECK(f.spawner.killed("x"));
   CHECK(f.spawner.killed("y"));
   f.exit("x", 0);
@@ -262,8 +270,8 @@ TEST_CASE("signalProcess needs a signallable state") {
   g.processes[0].autostart = false;
   Fixture f({g, group("b", 2)});
   f.sup->startup();
-  CHECK(f.sup->signalProcess({"a", "a"}, SIGUSR1).status == Fault::NotRunning);
-  CHECK(f.sup->signalProcess({"b", "b"}, SIGUSR1).status == Fault::Success);
+  CHECK(f.sup->signalProcess({"a", "a"}, SIGUSR1).fault() == Fault::kNotRunning);
+  CHECK(f.sup->signalProcess({"b", "b"}, SIGUSR1).fault() == Fault::kSuccess);
   CHECK(f.spawner.kills.back().signo == SIGUSR1);
 }
 
@@ -291,7 +299,7 @@ TEST_CASE("process info is sorted by group and name with Supervisor's descriptio
   CHECK(infos[0].pid == f.spawner.pids["alpha"]);
   CHECK(infos[1].name == "zeta");
   CHECK(infos[1].description == "Not started");
-  REQUIRE(f.runUntil([&] { return f.state("alpha", "alpha") == ProcessState::Running; }));
+  REQUIRE(f.runUntil([&] { return f.state("alpha", "alpha") == ProcessState::kRunning; }));
   auto running = f.sup->processInfo({"alpha", "alpha"});
   CHECK(running->description == "pid " + std::to_string(running->pid) + ", uptime 0:00:00");
 }
@@ -332,14 +340,14 @@ TEST_CASE("a group keeps each process's config once, in its state machine") {
 TEST_CASE("groups can be added once and removed only when stopped") {
   Fixture f({group("a", 1)});
   f.sup->startup();
-  CHECK(f.sup->addGroup(group("a", 1)) == Fault::AlreadyAdded);
-  CHECK(f.sup->addGroup(group("b", 2)) == Fault::Success);
+  CHECK(f.sup->addGroup(group("a", 1)) == Fault::kAlreadyAdded);
+  CHECK(f.sup->addGroup(group("b", 2)) == Fault::kSuccess);
   CHECK(f.spawner.spawned.back() == "b");  // autostart on add
-  CHECK(f.sup->removeGroup("a") == Fault::StillRunning);
-  CHECK(f.sup->removeGroup("nope") == Fault::BadName);
-  f.sup->stopProcess({"a", "a"}, false, [](const OpResult&) {});
+  CHECK(f.sup->removeGroup("a") == Fault::kStillRunning);
+  CHECK(f.sup->removeGroup("nope") == Fault::kBadName);
+  f.sup->stopProcess({"a", "a"}, false, [](const proto::CallResult&) {});
   f.exit("a", 0);
-  CHECK(f.sup->removeGroup("a") == Fault::Success);
+  CHECK(f.sup->removeGroup("a") == Fault::kSuccess);
   CHECK(f.sup->groupNames() == std::vector<std::string>{"b"});
 }
 
@@ -349,10 +357,10 @@ TEST_CASE("subscribers see every state change") {
   f.sup->subscribe(
       [&](const ProcessId&, ProcessState from, ProcessState to) { seen.emplace_back(from, to); });
   f.sup->startup();
-  REQUIRE(f.runUntil([&] { return f.state("a", "a") == ProcessState::Running; }));
+  REQUIRE(f.runUntil([&] { return f.state("a", "a") == ProcessState::kRunning; }));
   REQUIRE(seen.size() == 2);
-  CHECK(seen[0] == std::make_pair(ProcessState::Stopped, ProcessState::Starting));
-  CHECK(seen[1] == std::make_pair(ProcessState::Starting, ProcessState::Running));
+  CHECK(seen[0] == std::make_pair(ProcessState::kStopped, ProcessState::kStarting));
+  CHECK(seen[1] == std::make_pair(ProcessState::kStarting, ProcessState::kRunning));
 }
 
 TEST_CASE("an unknown pid is logged as reaped unknown pid") {
