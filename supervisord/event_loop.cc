@@ -10,7 +10,7 @@
 
 namespace sup {
 
-EventLoop::EventLoop() {
+EventLoop::EventLoop(Clock& clock) : clock_(clock) {
   epfd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epfd_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
 }
@@ -47,7 +47,7 @@ EventLoop::TimerId EventLoop::after(std::chrono::milliseconds delay, Callback cb
   return at(now() + delay, std::move(cb));
 }
 
-EventLoop::TimerId EventLoop::at(Clock::time_point deadline, Callback cb) {
+EventLoop::TimerId EventLoop::at(TimePoint deadline, Callback cb) {
   TimerId id = next_timer_++;
   timers_.emplace(id, std::move(cb));
   heap_.push(Timer{deadline, id});
@@ -59,7 +59,9 @@ void EventLoop::cancel(TimerId id) {
   timers_.erase(id);
 }
 
-void EventLoop::defer(Callback cb) { deferred_.push_back(std::move(cb)); }
+void EventLoop::defer(Callback cb) {
+  deferred_.push_back(std::move(cb));
+}
 
 int EventLoop::timeoutMs() const {
   if (!deferred_.empty()) return 0;
@@ -67,7 +69,7 @@ int EventLoop::timeoutMs() const {
   // at most one early wake-up per cancelled timer.
   if (heap_.empty()) return -1;
   auto delta = heap_.top().deadline - now();
-  if (delta <= Clock::duration::zero()) return 0;
+  if (delta <= TimePoint::duration::zero()) return 0;
   // Round up so we never wake a hair early and spin.
   auto ms = std::chrono::ceil<std::chrono::milliseconds>(delta).count();
   return ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms);
@@ -84,8 +86,18 @@ void EventLoop::fireDueTimers() {
     timers_.erase(it);
     cb();
   }
-  // Drop cancelled entries at the top so timeoutMs() does not wake for them.
+  dropCancelledTop();
+}
+
+// Drop cancelled entries at the top so timeoutMs() does not wake for them.
+void EventLoop::dropCancelledTop() {
   while (!heap_.empty() && timers_.count(heap_.top().id) == 0) heap_.pop();
+}
+
+std::optional<EventLoop::TimePoint> EventLoop::nextDeadline() {
+  dropCancelledTop();
+  if (heap_.empty()) return std::nullopt;
+  return heap_.top().deadline;
 }
 
 void EventLoop::runDeferred() {
@@ -99,8 +111,17 @@ void EventLoop::runDeferred() {
 void EventLoop::runOnce() {
   runDeferred();
   if (stopped_) return;  // deferred work stopped the loop: do not sleep
+  dispatch(timeoutMs());
+}
+
+void EventLoop::poll() {
+  runDeferred();
+  dispatch(0);
+}
+
+void EventLoop::dispatch(int timeout_ms) {
   epoll_event events[64];
-  int n = epoll_wait(epfd_, events, 64, timeoutMs());
+  int n = epoll_wait(epfd_, events, 64, timeout_ms);
   if (n < 0) {
     if (errno == EINTR) return;
     throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));

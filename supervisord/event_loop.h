@@ -2,6 +2,7 @@
 // monotonic timers. It is the only place in supervisord that blocks, and it
 // blocks until the next fd event or the next timer deadline, never on a tick:
 // an idle daemon with no timers sleeps in epoll_wait(-1) and makes no syscalls.
+// Time comes from an injectable Clock, so tests drive timers on a fake one.
 #pragma once
 
 #include <chrono>
@@ -9,20 +10,25 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <unordered_map>
 #include <vector>
+
+#include "supervisord/clock.h"
 
 namespace sup {
 
 class EventLoop {
  public:
-  using Clock = std::chrono::steady_clock;
+  using TimePoint = Clock::Monotonic::time_point;
   using FdCallback = std::function<void(uint32_t epoll_events)>;
   using Callback = std::function<void()>;
   using TimerId = uint64_t;
 
-  EventLoop();
+  /// The loop reads time from `clock` (the machine's unless a test passes
+  /// a fake one); `clock` must outlive the loop.
+  explicit EventLoop(Clock& clock = systemClock());
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -38,7 +44,7 @@ class EventLoop {
 
   /// Run cb once after `delay` (monotonic). Returns an id for cancel().
   TimerId after(std::chrono::milliseconds delay, Callback cb);
-  TimerId at(Clock::time_point deadline, Callback cb);
+  TimerId at(TimePoint deadline, Callback cb);
   /// Cancel a timer; unknown or already-fired ids are ignored.
   void cancel(TimerId id);
 
@@ -47,13 +53,21 @@ class EventLoop {
 
   /// Wait for and dispatch one batch of events and due timers.
   void runOnce();
+  /// Dispatch what is ready now (deferred work, fd events, due timers)
+  /// without sleeping: how a test on a fake clock turns the loop.
+  void poll();
+  /// The deadline of the earliest live timer, if any.
+  std::optional<TimePoint> nextDeadline();
   /// Loop until stop() is called, then run what is still deferred; the loop
   /// can then be run() again.
   void run();
   void stop() { stopped_ = true; }
   bool stopped() const { return stopped_; }
 
-  static Clock::time_point now() { return Clock::now(); }
+  /// Now, on this loop's monotonic clock.
+  TimePoint now() const { return clock_.now(); }
+  /// Now, on this loop's wall clock.
+  Clock::Wall::time_point wallNow() const { return clock_.wallNow(); }
 
  private:
   struct Watch {
@@ -61,7 +75,7 @@ class EventLoop {
     uint64_t generation;
   };
   struct Timer {
-    Clock::time_point deadline;
+    TimePoint deadline;
     TimerId id;
     bool operator>(const Timer& o) const {
       return deadline != o.deadline ? deadline > o.deadline : id > o.id;
@@ -69,9 +83,12 @@ class EventLoop {
   };
 
   int timeoutMs() const;
+  void dispatch(int timeout_ms);
   void fireDueTimers();
   void runDeferred();
+  void dropCancelledTop();
 
+  Clock& clock_;
   int epfd_ = -1;
   bool stopped_ = false;
   uint64_t next_generation_ = 1;

@@ -4,11 +4,6 @@
 
 namespace sup {
 
-LogFollowers& LogFollowers::instance() {
-  static LogFollowers followers;
-  return followers;
-}
-
 std::uint64_t LogFollowers::subscribe(std::string path, Sink sink) {
   std::uint64_t id = next_id_++;
   followers_.emplace(id, Follower{std::move(path), std::move(sink)});

@@ -1,7 +1,7 @@
 // Who follows which log file (supervisor.tail*LogFollow). RotatingFile
 // publishes every chunk it writes, and every rotation, clear or reopen, to
 // the followers of its path, so a follower sees new output the moment the
-// daemon writes it: no inotify, no polling. One per daemon (one thread).
+// daemon writes it: no inotify, no polling. Part of the daemon's LogRegistry.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +19,6 @@ class LogFollowers {
   /// one writes the file any more (its process group was removed, or the
   /// daemon is stopping), the last call for this follower.
   using Sink = std::function<void(std::string_view data, bool truncated, bool eof)>;
-
-  static LogFollowers& instance();
 
   std::uint64_t subscribe(std::string path, Sink sink);
   void unsubscribe(std::uint64_t id);

@@ -69,7 +69,8 @@ bool MainLog::open(const MainLogOptions& opts, std::string* error) {
     sink_->use_syslog = true;
     sink_->file.reset();
   } else {
-    auto file = std::make_unique<RotatingFile>(opts.path, opts.maxbytes, opts.backups);
+    auto file =
+        std::make_unique<RotatingFile>(opts.path, opts.maxbytes, opts.backups, opts.registry);
     if (!file->open(error)) return false;
     sink_->file = std::move(file);
   }

@@ -15,12 +15,16 @@
 
 namespace sup {
 
+struct LogRegistry;
+
 struct MainLogOptions {
   std::string path;  ///< absolute path, "syslog", or a device like /dev/stdout
   long long maxbytes = 50LL * 1024 * 1024;
   int backups = 10;
   LogLevel level = LogLevel::Info;
   bool echo_stdout = false;  ///< nodaemon && !silent
+  /// Where the file registers, for rotateLog and tailMainLogFollow.
+  LogRegistry* registry = nullptr;
 };
 
 class MainLogSink;

@@ -6,11 +6,6 @@
 
 namespace sup {
 
-OpenLogFiles& OpenLogFiles::instance() {
-  static OpenLogFiles files;
-  return files;
-}
-
 void OpenLogFiles::add(RotatingFile* file) {
   files_.push_back(file);
 }

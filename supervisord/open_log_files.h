@@ -1,4 +1,4 @@
-// Every live RotatingFile by path (one per daemon, one thread), so the
+// Every live RotatingFile by path (part of the daemon's LogRegistry), so the
 // control API can rotate a program's log or the main log now
 // (supervisor.rotateProcessLogs, rotateAllProcessLogs, rotateLog) through
 // the path getProcessInfo and getLogFiles report, as LogFollowers finds
@@ -14,8 +14,6 @@ class RotatingFile;
 
 class OpenLogFiles {
  public:
-  static OpenLogFiles& instance();
-
   void add(RotatingFile* file);
   void remove(RotatingFile* file);
   /// The files writing to `path` (usually one), oldest first.

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/py_text.h"
-#include "supervisord/log_followers.h"
+#include "supervisord/log_registry.h"
 #include "supervisord/main_log.h"
 
 namespace sup {
@@ -117,7 +117,8 @@ void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg) {
   } else {
     s.path = cfg.logfile.path;
   }
-  s.file = std::make_unique<RotatingFile>(s.path, cfg.logfile_maxbytes, cfg.logfile_backups);
+  s.file = std::make_unique<RotatingFile>(s.path, cfg.logfile_maxbytes, cfg.logfile_backups,
+                                          settings_.registry);
   std::string err;
   if (!s.file->open(&err)) log_.error("Unable to open " + s.path + ": " + err);
 }
@@ -152,7 +153,8 @@ void OutputCapture::onReadable(Stream& s) {
 
 bool OutputCapture::mayBypass(const Stream& s) const {
   return s.file && !s.no_splice && s.pending.empty() && !settings_.strip_ansi && !s.syslog &&
-         !s.capture && !LogFollowers::instance().any() && !log_.enabled(LogLevel::Debug);
+         !s.capture && !(settings_.registry && settings_.registry->followers.any()) &&
+         !log_.enabled(LogLevel::Debug);
 }
 
 bool OutputCapture::readOnce(Stream& s) {

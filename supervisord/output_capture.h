@@ -16,6 +16,7 @@
 namespace sup {
 
 class MainLog;
+struct LogRegistry;
 
 /// Daemon-wide settings that shape child logs.
 struct CaptureSettings {
@@ -24,6 +25,8 @@ struct CaptureSettings {
   bool strip_ansi = false;
   /// Where stdout_syslog / stderr_syslog lines go (a datagram socket).
   std::string syslog_path = "/dev/log";
+  /// Where the log files register (logrotate, tail -f); may be null.
+  LogRegistry* registry = nullptr;
 };
 
 /// Remove AUTO child logs left by an earlier run (Supervisor's

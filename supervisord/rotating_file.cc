@@ -8,24 +8,23 @@
 #include <cstdio>
 #include <cstring>
 
-#include "supervisord/log_followers.h"
-#include "supervisord/open_log_files.h"
+#include "supervisord/log_registry.h"
 
 namespace sup {
 
-RotatingFile::RotatingFile(std::string path, long long maxbytes, int backups)
-    : path_(std::move(path)), maxbytes_(maxbytes), backups_(backups) {
-  OpenLogFiles::instance().add(this);
+RotatingFile::RotatingFile(std::string path, long long maxbytes, int backups, LogRegistry* registry)
+    : path_(std::move(path)), maxbytes_(maxbytes), backups_(backups), registry_(registry) {
+  if (registry_) registry_->files.add(this);
 }
 
 RotatingFile::~RotatingFile() {
-  OpenLogFiles& files = OpenLogFiles::instance();
-  files.remove(this);
   if (fd_ >= 0) ::close(fd_);
+  if (!registry_) return;
+  registry_->files.remove(this);
   // Its process (group) was removed, or the daemon is stopping: a tail -f
   // of this file ends, unless another stream still writes the same file.
-  LogFollowers& followers = LogFollowers::instance();
-  if (followers.any() && files.at(path_).empty()) followers.ended(path_);
+  LogFollowers& followers = registry_->followers;
+  if (followers.any() && registry_->files.at(path_).empty()) followers.ended(path_);
 }
 
 bool RotatingFile::open(std::string* error) {
@@ -105,13 +104,11 @@ RotatingFile::Spliced RotatingFile::spliceFrom(int pipe_fd, size_t max) {
 }
 
 void RotatingFile::publish(std::string_view data) {
-  LogFollowers& followers = LogFollowers::instance();
-  if (followers.any()) followers.published(path_, data);
+  if (registry_ && registry_->followers.any()) registry_->followers.published(path_, data);
 }
 
 void RotatingFile::replaced() {
-  LogFollowers& followers = LogFollowers::instance();
-  if (followers.any()) followers.truncated(path_);
+  if (registry_ && registry_->followers.any()) registry_->followers.truncated(path_);
 }
 
 bool RotatingFile::writeAll(std::string_view data, size_t* written) {

@@ -14,11 +14,14 @@
 
 namespace sup {
 
+struct LogRegistry;
+
 class RotatingFile {
  public:
   /// maxbytes 0 = never rotate; backups 0 = truncate instead of renaming.
-  /// Every RotatingFile is listed in OpenLogFiles by its path while it lives.
-  RotatingFile(std::string path, long long maxbytes, int backups);
+  /// With a registry, the file is listed there by its path while it lives
+  /// and publishes what it writes to the path's followers.
+  RotatingFile(std::string path, long long maxbytes, int backups, LogRegistry* registry = nullptr);
   ~RotatingFile();
   RotatingFile(const RotatingFile&) = delete;
   RotatingFile& operator=(const RotatingFile&) = delete;
@@ -73,6 +76,7 @@ class RotatingFile {
   std::string path_;
   long long maxbytes_;
   int backups_;
+  LogRegistry* registry_;  // may be null: then nobody can look this file up
   int fd_ = -1;
   long long size_ = 0;
   bool seekable_ = true;

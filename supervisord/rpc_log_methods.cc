@@ -2,7 +2,7 @@
 // the processes' stdout/stderr logs (read, tail, clear), with Supervisor's
 // offset/length rules, and ours to rotate them now (supervisorctl logrotate).
 // The streaming follow calls live with the log code.
-#include "supervisord/open_log_files.h"
+#include "supervisord/log_registry.h"
 #include "supervisord/rpc_methods.h"
 #include "supervisord/rpc_support.h"
 #include "supervisord/supervisor.h"
@@ -118,8 +118,9 @@ proto::CallResult rotateLogsOf(const Supervisor& sup, const ProcessId& id) {
   };
   auto info = sup.processInfo(id);
   if (!info) return fail(Fault::kBadName);
-  bool ok = OpenLogFiles::instance().rotate(info->stdout_logfile);
-  ok = OpenLogFiles::instance().rotate(info->stderr_logfile) && ok;
+  OpenLogFiles& files = sup.logRegistry().files;
+  bool ok = files.rotate(info->stdout_logfile);
+  ok = files.rotate(info->stderr_logfile) && ok;
   if (!ok) return fail(Fault::kFailed);
   return r;
 }
@@ -141,11 +142,10 @@ void rotateAllProcessLogs(const RpcContext& ctx, const json& params, RpcReply re
 void rotateLog(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
   std::string path = ctx.supervisor().mainLogPath();
-  if (path.empty() || OpenLogFiles::instance().at(path).empty()) {
-    return reply.fault(Fault::kNoFile);
-  }
+  OpenLogFiles& files = ctx.supervisor().logRegistry().files;
+  if (path.empty() || files.at(path).empty()) return reply.fault(Fault::kNoFile);
   ctx.logAction("rotateLog");
-  if (!OpenLogFiles::instance().rotate(path)) return reply.fault(Fault::kFailed);
+  if (!files.rotate(path)) return reply.fault(Fault::kFailed);
   reply.ok(true);
 }
 

@@ -12,7 +12,7 @@
 
 #include "common/protocol.h"
 #include "supervisord/control_server.h"
-#include "supervisord/log_followers.h"
+#include "supervisord/log_registry.h"
 #include "supervisord/rpc_methods.h"
 #include "supervisord/rpc_support.h"
 #include "supervisord/supervisor.h"
@@ -26,8 +26,8 @@ const ProcessConfig* processConfig(const Supervisor& sup, const proto::ProcessIn
   return sup.processConfig(ProcessId{info.group, info.name});
 }
 
-proto::LogFileEntry entry(const proto::ProcessInfo& info, const char* channel, const std::string& path,
-                          const StreamLogConfig* cfg) {
+proto::LogFileEntry entry(const proto::ProcessInfo& info, const char* channel,
+                          const std::string& path, const StreamLogConfig* cfg) {
   proto::LogFileEntry e;
   e.namespec = proto::makeNamespec(info.group, info.name);
   e.group = info.group;
@@ -93,7 +93,9 @@ void startFollowing(const RpcContext& ctx, const RpcReply& reply, const std::str
   proto::LogChunk first{name, channel, lastBytes(path, backlog), false, false};
   conn->notify(proto::method::kLogNotification, first);
   std::weak_ptr<ControlConnection> weak = conn;
-  auto id = LogFollowers::instance().subscribe(
+  // The registry lives as long as the daemon, longer than any connection.
+  LogFollowers& followers = ctx.supervisor().logRegistry().followers;
+  auto id = followers.subscribe(
       path, [weak, name, channel](std::string_view data, bool truncated, bool eof) {
         auto c = weak.lock();
         if (!c || c->closed()) return;
@@ -102,7 +104,7 @@ void startFollowing(const RpcContext& ctx, const RpcReply& reply, const std::str
         // The stream is over: end the connection once the client has it all.
         if (eof) c->closeAfterFlush();
       });
-  conn->onClose([id] { LogFollowers::instance().unsubscribe(id); });
+  conn->onClose([&followers, id] { followers.unsubscribe(id); });
 }
 
 std::optional<std::int64_t> backlogParam(const json& params, size_t i, const RpcReply& reply) {

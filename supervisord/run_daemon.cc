@@ -14,6 +14,7 @@
 #include "supervisord/control_api.h"
 #include "supervisord/daemon.h"
 #include "supervisord/event_loop.h"
+#include "supervisord/log_registry.h"
 #include "supervisord/main_log.h"
 #include "supervisord/orphan_guard.h"
 #include "supervisord/output_capture.h"
@@ -35,6 +36,7 @@ int usageError(const std::string& argv0, const std::string& msg) {
 int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceFactory& services) {
   EventLoop loop;
   SignalSource signals;
+  LogRegistry logs;
   MainLog log;
   PidFile pidfile;
   // Records each child next to the pidfile, so that the next start after a
@@ -73,6 +75,7 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
     lo.backups = sd.logfile_backups;
     lo.level = parseLogLevel(sd.loglevel).value_or(LogLevel::Info);
     lo.echo_stdout = sd.nodaemon && !sd.silent;
+    lo.registry = &logs;
     std::string err;
     if (!log.open(lo, &err)) {
       pidfile.remove();
@@ -88,7 +91,7 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
     }
     if (first) orphans.stopLeftovers(sd.pidfile, log);
 
-    Supervisor supervisor(loop, log, *spawner, config);
+    Supervisor supervisor(loop, log, *spawner, config, logs);
     orphans.track(supervisor, loop);
     // The control server and friends: before daemonizing, so that their
     // errors reach the terminal with exit 2.
@@ -107,14 +110,18 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
 
     if (first && !sd.nodaemon) {
       for (const auto& [critical, text] : daemonize(sd.directory, sd.umask)) {
-        if (critical) log.critical(text);
-        else log.info(text);
+        if (critical)
+          log.critical(text);
+        else
+          log.info(text);
       }
       log.setEchoStdout(false);
     }
     if (first) {
-      if (auto st = pidfile.write(); !st) log.critical(st.error().message);
-      else log.info("supervisord started with pid " + std::to_string(::getpid()));
+      if (auto st = pidfile.write(); !st)
+        log.critical(st.error().message);
+      else
+        log.info("supervisord started with pid " + std::to_string(::getpid()));
     }
 
     RunOutcome outcome = RunOutcome::Shutdown;

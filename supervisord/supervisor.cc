@@ -2,7 +2,6 @@
 // The per-process operations of the control API live in supervisor_ops.cc.
 #include "supervisord/supervisor.h"
 
-
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -29,8 +28,10 @@ const char* supervisorStateName(SupervisorState s) {
   return "UNKNOWN";
 }
 
-Supervisor::Supervisor(EventLoop& loop, MainLog& log, Spawner& spawner, Config config)
+Supervisor::Supervisor(EventLoop& loop, MainLog& log, Spawner& spawner, Config config,
+                       LogRegistry& logs)
     : loop_(loop), log_(log), spawner_(spawner), config_(std::move(config)) {
+  capture_settings_.registry = &logs;
   capture_settings_.childlogdir = config_.supervisord.childlogdir;
   capture_settings_.identifier = config_.supervisord.identifier;
   capture_settings_.strip_ansi = config_.supervisord.strip_ansi;
@@ -47,7 +48,7 @@ Supervisor::~Supervisor() {
 }
 
 Now Supervisor::now() const {
-  return Now{std::chrono::steady_clock::now(), std::time(nullptr)};
+  return Now{loop_.now(), Clock::Wall::to_time_t(loop_.wallNow())};
 }
 
 void Supervisor::startup() {

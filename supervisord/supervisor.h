@@ -24,6 +24,7 @@
 namespace sup {
 
 class MainLog;
+struct LogRegistry;
 
 /// Supervisor's own states (states.py SupervisorStates).
 enum class SupervisorState { Fatal = 2, Running = 1, Restarting = 0, Shutdown = -1 };
@@ -53,7 +54,9 @@ class Supervisor {
   /// (process, from, to) after each state change.
   using StateListener = std::function<void(const ProcessId&, ProcessState from, ProcessState to)>;
 
-  Supervisor(EventLoop& loop, MainLog& log, Spawner& spawner, Config config);
+  /// `logs` is the daemon's registry of log files, where the child logs
+  /// register (it outlives this run's Supervisor).
+  Supervisor(EventLoop& loop, MainLog& log, Spawner& spawner, Config config, LogRegistry& logs);
   ~Supervisor();
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
@@ -81,6 +84,8 @@ class Supervisor {
   /// Same, then RunOutcome::Restart (main re-reads the config).
   void restart();
   const Config& config() const { return config_; }
+  /// The daemon's log files and their followers (logrotate, tail -f).
+  LogRegistry& logRegistry() const { return *capture_settings_.registry; }
   /// Main log path ("" for syslog) and its clear/reopen.
   std::string mainLogPath() const;
   bool clearMainLog();

@@ -104,17 +104,17 @@ std::vector<proto::ProcessInfo> Supervisor::allProcessInfo() const {
   std::sort(order.begin(), order.end(), [](const Process* a, const Process* b) {
     return std::tie(a->id.group, a->id.name) < std::tie(b->id.group, b->id.name);
   });
-  std::time_t now = std::time(nullptr);
+  std::time_t wall = now().wall;
   std::vector<proto::ProcessInfo> out;
   out.reserve(order.size());
-  for (const Process* p : order) out.push_back(info(*p, now));
+  for (const Process* p : order) out.push_back(info(*p, wall));
   return out;
 }
 
 std::optional<proto::ProcessInfo> Supervisor::processInfo(const ProcessId& id) const {
   Process* p = find(id);
   if (!p) return std::nullopt;
-  return info(*p, std::time(nullptr));
+  return info(*p, now().wall);
 }
 
 // ------------------------------------------------------------- start/stop

@@ -24,6 +24,7 @@
 #include "common/line_framing.h"
 #include "common/protocol.h"
 #include "supervisord/event_loop.h"
+#include "supervisord/log_registry.h"
 #include "supervisord/main_log.h"
 #include "supervisord/rpc_methods.h"
 #include "supervisord/spawner.h"
@@ -107,6 +108,7 @@ const sup::RpcRegistry& registry() {
 // of one connection share the daemon.
 struct Daemon {
   sup::EventLoop loop;
+  sup::LogRegistry logs;
   sup::MainLog log;
   FakeSpawner spawner;
   std::unique_ptr<sup::Supervisor> supervisor;
@@ -117,7 +119,7 @@ struct Daemon {
     options.path = workDir() + "/supervisord.log";
     std::string error;
     if (!log.open(options, &error)) std::abort();
-    supervisor = std::make_unique<sup::Supervisor>(loop, log, spawner, fuzzConfig());
+    supervisor = std::make_unique<sup::Supervisor>(loop, log, spawner, fuzzConfig(), logs);
     supervisor->startup();
     services.loop = &loop;
     services.supervisor = supervisor.get();

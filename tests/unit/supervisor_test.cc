@@ -1,5 +1,6 @@
-// Supervisor logic with a FakeSpawner: start order, parallel stop by
-// priority, RPC-style operations and reload diffs, without forking.
+// Supervisor logic with a FakeSpawner on a fake clock: start order,
+// parallel stop by priority, RPC-style operations and reload diffs, without
+// forking. The timing rules are in supervisor_timing_test.cc.
 #include "supervisord/supervisor.h"
 
 #include <sys/wait.h>
@@ -7,136 +8,14 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
-#include <filesystem>
-#include <fstream>
-#include <set>
-#include <sstream>
-#include <utility>
 
-#include "supervisord/main_log.h"
+#include "tests/unit/supervisor_fixture.h"
 
 using namespace sup;
 using sup::proto::Fault;
 using namespace std::chrono_literals;
-namespace fs = std::filesystem;
 
-namespace {
-
-class FakeSpawner : public Spawner {
- public:
-  struct Kill {
-    int pid;
-    int signo;
-  };
-  std::vector<std::string> spawned;  // process names in spawn order
-  std::map<std::string, int> pids;   // name -> last pid
-  std::vector<Kill> kills;
-  std::set<std::string> failing;  // names whose spawn fails
-  std::vector<ReapedChild> exits;  // what the next reap() reports
-  int next_pid = 1000;
-
-  Result<SpawnedChild> spawn(const SpawnRequest& req) override {
-    const std::string& name = req.config->name;
-    if (failing.count(name)) return Error{"can't find command 'x'"};
-    spawned.push_back(name);
-    SpawnedChild c;
-    c.pid = next_pid++;
-    pids[name] = c.pid;
-    return c;
-  }
-  // The real check: it only stat()s the command.
-  CommandCheck checkCommand(const ProcessConfig& config) override {
-    return resolveCommand(config);
-  }
-  int kill(int pid, int signo) override {
-    kills.push_back({pid, signo});
-    return 0;
-  }
-  std::vector<ReapedChild> reap() override { return std::exchange(exits, {}); }
-  bool killed(const std::string& name) const {
-    auto it = pids.find(name);
-    if (it == pids.end()) return false;
-    for (auto& k : kills)
-      if (k.pid == it->second || k.pid == -it->second) return true;
-    return false;
-  }
-};
-
-ProcessConfig proc(const std::string& group, const std::string& name, int priority = 999) {
-  ProcessConfig p;
-  p.name = name;
-  p.group = group;
-  p.command = "/bin/true";
-  p.argv = std::vector<std::string>{"/bin/true"};
-  p.priority = priority;
-  p.startsecs = 0;
-  p.stdout_log.logfile.kind = LogFileSpec::Kind::None;
-  p.stderr_log.logfile.kind = LogFileSpec::Kind::None;
-  return p;
-}
-
-GroupConfig group(const std::string& name, int priority, std::vector<ProcessConfig> procs = {}) {
-  GroupConfig g;
-  g.name = name;
-  g.priority = priority;
-  if (procs.empty()) procs.push_back(proc(name, name, priority));
-  g.processes = std::move(procs);
-  return g;
-}
-
-struct Fixture {
-  fs::path dir;
-  EventLoop loop;
-  MainLog log;
-  FakeSpawner spawner;
-  std::unique_ptr<Supervisor> sup;
-  std::optional<RunOutcome> outcome;
-
-  explicit Fixture(std::vector<GroupConfig> groups) {
-    std::string tmpl = (fs::temp_directory_path() / "suptest-XXXXXX").string();
-    dir = ::mkdtemp(tmpl.data());
-    MainLogOptions o;
-    o.path = (dir / "sv.log").string();
-    o.level = LogLevel::Debug;
-    std::string err;
-    REQUIRE(log.open(o, &err));
-    Config c;
-    c.supervisord.childlogdir = dir.string();
-    c.groups = std::move(groups);
-    sup = std::make_unique<Supervisor>(loop, log, spawner, c);
-    sup->onFinished([this](RunOutcome r) { outcome = r; });
-  }
-  ~Fixture() {
-    sup.reset();
-    fs::remove_all(dir);
-  }
-  // Run the loop until pred() holds (deadline 2 s; the loop never blocks
-  // longer than 10 ms here).
-  bool runUntil(const std::function<bool()>& pred) {
-    auto deadline = std::chrono::steady_clock::now() + 2s;
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      loop.after(10ms, [] {});
-      loop.runOnce();
-    }
-    return true;
-  }
-  ProcessState state(const std::string& g, const std::string& n) {
-    return static_cast<ProcessState>(sup->processInfo({g, n})->state);
-  }
-  void exit(const std::string& name, int code) {
-    sup->childExited(spawner.pids.at(name), (code & 0xff) << 8);
-  }
-  std::string logText() {
-    std::ifstream in(dir / "sv.log");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-};
-
-}  // namespace
-
+using namespace sup::test;
 TEST_CASE("autostart programs start in ascending priority - autostart=false ones do not") {
   auto manual = group("manual", 1);
   manual.processes[0].autostart = false;
