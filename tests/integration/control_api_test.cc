@@ -14,10 +14,6 @@ namespace proto = sup::proto;
 
 namespace {
 
-std::string socketSection() {
-  return "[unix_http_server]\nfile={dir}/sv.sock\n\n";
-}
-
 int stateOf(RpcClient& c, const std::string& name) {
   auto info = resultOf(c.call("supervisor.getProcessInfo", {name}));
   return info.is_object() ? info.value("state", -1) : -1;
@@ -35,7 +31,7 @@ constexpr int kStopped = 0;
 
 TEST_CASE("the informational methods answer with Supervisor's values") {
   DaemonHarness d;
-  d.writeConfig(d.header() + "identifier=ident-test\n" + socketSection());
+  d.writeConfig(d.header() + "identifier=ident-test\n" + DaemonHarness::socketSection());
   REQUIRE(d.start());
   RpcClient c(d.path("sv.sock"));
   REQUIRE(c.connected());
@@ -55,7 +51,7 @@ TEST_CASE("the informational methods answer with Supervisor's values") {
 
 TEST_CASE("system methods list, describe and batch the API") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:a]\ncommand={helpers}/sleeper\nstartsecs=0\nautostart=false\n");
   REQUIRE(d.start());
   RpcClient c(d.path("sv.sock"));
@@ -146,7 +142,7 @@ TEST_CASE("system methods list, describe and batch the API") {
 TEST_CASE("startProcess and stopProcess report Supervisor's faults") {
   DaemonHarness d;
   std::ofstream(d.path("not_exec")) << "#!/bin/sh\n";
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:a]\ncommand={helpers}/sleeper\nstartsecs=0\n"
                 "[program:missing]\ncommand={dir}/nonexistent\nautostart=false\n"
                 "[program:noexec]\ncommand={dir}/not_exec\nautostart=false\n"
@@ -201,7 +197,7 @@ TEST_CASE("startProcess and stopProcess report Supervisor's faults") {
 
 TEST_CASE("getProcessInfo and getAllProcessInfo describe each process") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:b]\ncommand={helpers}/sleeper\nstartsecs=0\n"
                 "[program:a]\ncommand={helpers}/sleeper\nautostart=false\n");
   REQUIRE(d.start());
@@ -243,7 +239,7 @@ TEST_CASE("getProcessInfo and getAllProcessInfo describe each process") {
 
 TEST_CASE("startProcess with wait answers once RUNNING while other clients are served") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:slow]\ncommand={helpers}/sleeper\nstartsecs=2\nautostart=false\n"
                 "[program:stubborn]\ncommand={helpers}/ignore_sigterm\nstartsecs=0\n"
                 "stopwaitsecs=1\n");
@@ -287,7 +283,7 @@ TEST_CASE("startProcess with wait answers once RUNNING while other clients are s
 
 TEST_CASE("signalProcess takes names and numbers and reports BAD_SIGNAL and NOT_RUNNING") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[group:g]\nprograms=x,y\n"
                 "[program:x]\ncommand={helpers}/sleeper\nstartsecs=0\nautorestart=false\n"
                 "[program:y]\ncommand={helpers}/sleeper\nstartsecs=0\nautostart=false\n");
@@ -319,7 +315,7 @@ TEST_CASE("start-up logs each rpcinterface and warns when the socket has no user
       "[rpcinterface:supervisor]\n"
       "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n";
   DaemonHarness open;
-  open.writeConfig(open.header() + socketSection() + rpc);
+  open.writeConfig(open.header() + DaemonHarness::socketSection() + rpc);
   REQUIRE(open.start());
   REQUIRE(open.waitForLogLine("supervisord started with pid"));
   std::string log = open.mainLog();
