@@ -90,12 +90,7 @@ void Supervisor::addGroupInternal(const GroupConfig& config) {
   header = config;
   std::vector<ProcessConfig>().swap(header.processes);
   Group* g = group.get();
-  // Keep groups_ in start order (priority, then name) like the config.
-  auto pos = std::find_if(groups_.begin(), groups_.end(), [&](const auto& other) {
-    return std::make_pair(other->config.priority, other->config.name) >
-           std::make_pair(config.priority, config.name);
-  });
-  groups_.insert(pos, std::move(group));
+  insertGroup(std::move(group));
   if (state_ != SupervisorState::Running) return;
   // Within a group, processes start in order of their own priority.
   std::vector<Process*> order;
@@ -109,9 +104,20 @@ void Supervisor::addGroupInternal(const GroupConfig& config) {
   }
 }
 
+// Keep groups_ in start order (priority, then name) like the config.
+void Supervisor::insertGroup(std::unique_ptr<Group> group) {
+  const GroupConfig& config = group->config;
+  auto pos = std::find_if(groups_.begin(), groups_.end(), [&](const auto& other) {
+    return std::make_pair(other->config.priority, other->config.name) >
+           std::make_pair(config.priority, config.name);
+  });
+  groups_.insert(pos, std::move(group));
+}
+
 void Supervisor::armTimer(Process& p, std::chrono::milliseconds delay) {
   cancelTimer(p);
   Process* raw = &p;
+  p.timer_deadline = loop_.now() + delay;
   p.timer = loop_.after(delay, [this, raw] {
     raw->timer = 0;
     apply(*raw, raw->machine.onTimer(now()));
@@ -250,6 +256,10 @@ void Supervisor::handleSignal(int signo) {
     case SIGUSR2:
       log_.info("received " + name + " indicating log reopen request");
       reopenLogs();
+      break;
+    case SIGURG:  // ours, not Supervisor's (docs/reexec.md says why this one)
+      log_.info("received " + name + " indicating re-exec request");
+      requestReexec("", [](const Status&) {});
       break;
     default:
       log_.blather("received " + name + " indicating nothing");
