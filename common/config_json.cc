@@ -123,7 +123,7 @@ json groupJson(const GroupConfig& g, bool with_processes = true) {
 }
 
 json supervisordJson(const SupervisordConfig& s) {
-  return json{{"logfile", s.logfile},
+  json j{{"logfile", s.logfile},
               {"pidfile", s.pidfile},
               {"logfile_maxbytes", s.logfile_maxbytes},
               {"logfile_backups", s.logfile_backups},
@@ -140,6 +140,9 @@ json supervisordJson(const SupervisordConfig& s) {
               {"directory", optionalString(s.directory)},
               {"childlogdir", s.childlogdir},
               {"environment", s.environment}};
+  // Our own keys only when set: Supervisor's output (the corpus) has none.
+  if (s.restart_keeps_programs) j["restart_keeps_programs"] = true;
+  return j;
 }
 
 json serverJson(const ServerConfig& c) {

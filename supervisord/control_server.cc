@@ -172,7 +172,8 @@ Status ControlServer::open() {
   if (int fd = listenerRegistry().takeInherited(unixListenerAddress(path)); fd >= 0) {
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     ::chmod(path.c_str(), options_.chmod);
-    if (options_.chown_uid != static_cast<uid_t>(-1) || options_.chown_gid != static_cast<gid_t>(-1))
+    if (options_.chown_uid != static_cast<uid_t>(-1) ||
+        options_.chown_gid != static_cast<gid_t>(-1))
       (void)::chown(path.c_str(), options_.chown_uid, options_.chown_gid);
     return listenOn(fd);
   }

@@ -74,10 +74,13 @@ Reexec::Reexec(EventLoop& loop, MainLog& log, Supervisor& supervisor, PidFile& p
       launch_(std::move(launch)) {
   supervisor_.onReexecRequest(
       [this](const std::string& binary, Supervisor::ReexecDone done) { request(binary, done); });
+  supervisor_.onUnknownChild(
+      [this](int pid, int status) { return probe_ && probe_->reaped(pid, status); });
 }
 
 Reexec::~Reexec() {
   supervisor_.onReexecRequest(nullptr);
+  supervisor_.onUnknownChild(nullptr);
 }
 
 void Reexec::request(const std::string& binary, Supervisor::ReexecDone done) {

@@ -82,8 +82,9 @@ IncomingHandOver takeIncomingHandOver();
 void closeFds(const std::vector<int>& fds);
 
 /// Start `executable argv...` with SUPERVISORD_REEXEC_PROBE=1 and collect
-/// its output and exit status from the loop, without blocking it and
-/// without a SIGCHLD (it is a clone child: waitpid(-1) never reaps it).
+/// its output and exit status from the loop, without blocking it: its exit
+/// shows on a pidfd, or, when the Supervisor's waitpid(-1) got there first,
+/// through reaped().
 class ReexecProbe {
  public:
   using Done = std::function<void(int wait_status, std::string output, bool timed_out)>;
@@ -94,10 +95,13 @@ class ReexecProbe {
   ReexecProbe& operator=(const ReexecProbe&) = delete;
   /// "" once started, else why it could not be.
   const std::string& startError() const { return start_error_; }
+  /// Someone reaped `pid`: true if it was the probe (its status is taken).
+  bool reaped(int pid, int wait_status);
 
  private:
   void onOutput();
   void onExit();
+  void exitedWith(int wait_status);
   void finish(bool timed_out);
   EventLoop& loop_;
   Done done_;

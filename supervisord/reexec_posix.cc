@@ -126,7 +126,9 @@ ReexecProbe::ReexecProbe(EventLoop& loop, const LaunchInfo& target,
   CloneArgs args;
   args.flags = CLONE_PIDFD;
   args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd_);
-  args.exit_signal = 0;  // a "clone child": no SIGCHLD, and waitpid(-1) leaves it alone
+  // SIGCHLD: its exec would make it so anyway, and the Supervisor's reap()
+  // may then collect it first (reaped() takes the status from there).
+  args.exit_signal = SIGCHLD;
   long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
     // The child (a copy of us): system calls only, then exec.
@@ -171,7 +173,7 @@ ReexecProbe::~ReexecProbe() {
     if (!exited_) {
       ::kill(pid_, SIGKILL);
       siginfo_t info{};
-      ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_), &info, WEXITED | __WALL);
+      ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_), &info, WEXITED);
     }
     ::close(pidfd_);
   }
@@ -197,22 +199,36 @@ void ReexecProbe::onOutput() {
 void ReexecProbe::onExit() {
   siginfo_t info{};
   if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_), &info,
-               WEXITED | WNOHANG | __WALL) < 0 ||
-      info.si_pid == 0)
+               WEXITED | WNOHANG) < 0) {
+    // Reaped already by the Supervisor's waitpid(-1): reaped() has (or will
+    // have) the status. The pidfd stays readable: stop watching it.
+    if (loop_.watching(pidfd_)) loop_.unwatch(pidfd_);
     return;
-  exited_ = true;
-  loop_.unwatch(pidfd_);
+  }
+  if (info.si_pid == 0) return;
   switch (info.si_code) {
     case CLD_EXITED:
-      wait_status_ = (info.si_status & 0xff) << 8;
+      exitedWith((info.si_status & 0xff) << 8);
       break;
     case CLD_DUMPED:
-      wait_status_ = (info.si_status & 0x7f) | 0x80;
+      exitedWith((info.si_status & 0x7f) | 0x80);
       break;
     default:
-      wait_status_ = info.si_status & 0x7f;
+      exitedWith(info.si_status & 0x7f);
       break;
   }
+}
+
+bool ReexecProbe::reaped(int pid, int wait_status) {
+  if (pid != pid_ || exited_) return false;
+  exitedWith(wait_status);
+  return true;
+}
+
+void ReexecProbe::exitedWith(int wait_status) {
+  exited_ = true;
+  wait_status_ = wait_status;
+  if (loop_.watching(pidfd_)) loop_.unwatch(pidfd_);
   // What it wrote is in the pipe now; a grandchild holding the pipe open
   // must not keep us waiting for EOF.
   if (out_fd_ >= 0) onOutput();

@@ -186,6 +186,7 @@ void Supervisor::reap() {
 void Supervisor::childExited(int pid, int wait_status) {
   auto it = by_pid_.find(pid);
   if (it == by_pid_.end()) {
+    if (unknown_child_ && unknown_child_(pid, wait_status)) return;
     log_.info("reaped unknown pid " + std::to_string(pid) + " (" +
               decodeWaitStatus(wait_status).second + ")");
     return;

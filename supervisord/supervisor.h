@@ -157,6 +157,11 @@ class Supervisor {
   /// before the exec.
   void requestReexec(const std::string& binary, ReexecDone done);
   void onReexecRequest(ReexecHandler handler) { reexec_handler_ = std::move(handler); }
+  /// A reaped child that is no process of ours (the re-exec's probe): the
+  /// handler returns true when it was its own, else it is logged as unknown.
+  void onUnknownChild(std::function<bool(int pid, int wait_status)> handler) {
+    unknown_child_ = std::move(handler);
+  }
   /// The old image, just before execve: every group and process into `into`.
   void handOver(handover::State& into) const;
   /// The new image, instead of startup(): take over the processes of
@@ -206,6 +211,7 @@ class Supervisor {
   int next_listener_ = 1;
   std::function<void(RunOutcome)> on_finished_;
   ReexecHandler reexec_handler_;
+  std::function<bool(int, int)> unknown_child_;
   bool finished_ = false;
   bool stopping_all_ = false;
   int stop_priority_ = 0;  // the priority level being stopped right now

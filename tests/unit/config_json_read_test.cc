@@ -2,9 +2,14 @@
 // from the --print-config schema are what was written.
 #include "common/config_json_read.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "common/config_json.h"
+#include "common/config_parser.h"
 
 using namespace sup;
 
@@ -84,4 +89,31 @@ TEST_CASE("config json read: a missing or mistyped key is named") {
   CHECK_FALSE(processConfigFromJson(j).ok());
   CHECK_FALSE(processConfigFromJson(nlohmann::json::array()).ok());
   CHECK_FALSE(groupHeaderFromJson(nlohmann::json{{"name", "x"}, {"kind", "other"}}).ok());
+}
+
+TEST_CASE(
+    "config: restart_keeps_programs is off by default, read as a boolean, and printed only "
+    "when on") {
+  std::string dir = std::filesystem::temp_directory_path() / "svrkp-XXXXXX";
+  dir = ::mkdtemp(dir.data());
+  auto load = [&](const std::string& extra) {
+    std::ofstream(dir + "/sv.conf") << "[supervisord]\n"
+                                    << extra << "\n[program:a]\ncommand=/bin/true\n";
+    ParseOptions o;
+    o.cwd = dir;
+    o.check_filesystem = false;
+    o.check_users = false;
+    return parseConfigDetailed(dir + "/sv.conf", o);
+  };
+  ParseOutcome off = load("");
+  REQUIRE(off.config.ok());
+  CHECK_FALSE(off.config.value().supervisord.restart_keeps_programs);
+  CHECK_FALSE(configToJson(off)["supervisord"].contains("restart_keeps_programs"));
+  ParseOutcome on = load("restart_keeps_programs = true");
+  REQUIRE(on.config.ok());
+  CHECK(on.config.value().supervisord.restart_keeps_programs);
+  CHECK(configToJson(on)["supervisord"]["restart_keeps_programs"] == true);
+  ParseOutcome bad = load("restart_keeps_programs = maybe");
+  CHECK_FALSE(bad.config.ok());
+  std::filesystem::remove_all(dir);
 }
