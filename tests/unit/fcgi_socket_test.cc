@@ -17,6 +17,7 @@
 
 #include "supervisord/fcgi_socket_address.h"
 #include "supervisord/fcgi_socket_manager.h"
+#include "tests/unit/fake_socket_opener.h"
 
 using namespace sup;
 namespace fs = std::filesystem;
@@ -29,22 +30,8 @@ FcgiSocketConfig socketConfig(const std::string& url) {
   return c;
 }
 
-// Hands out made-up fds and records what it was asked.
-class FakeOpener : public ListeningSocketOpener {
- public:
-  std::vector<std::string> calls;  // "open <url>" / "close <fd>"
-  std::string fail_with;           // non-empty: open() fails with this text
-  int next_fd = 40;
-  Result<int> open(const FcgiSocketConfig& c) override {
-    calls.push_back("open " + c.url);
-    if (!fail_with.empty()) return Error{fail_with};
-    return next_fd++;
-  }
-  void close(int fd) override { calls.push_back("close " + std::to_string(fd)); }
-};
-
 struct Managed {
-  FakeOpener opener;
+  test::FakeSocketOpener opener;
   std::vector<std::string> lines;
   FcgiSocketManager manager;
   explicit Managed(const std::string& url)
