@@ -3,6 +3,7 @@
 // Expected texts are those of Python Supervisor 4.2.5 on the same inputs.
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -219,4 +220,29 @@ TEST_CASE("a tcp socket that is in use, or on an unknown host, fails as Python's
   REQUIRE(fd.ok());
   CHECK(boundPort(*fd) == std::stoi(port));
   opener->close(*fd);
+}
+
+TEST_CASE("socket_owner=user keeps the group, an owner from user= gets that user's group too",
+          "[fcgi][posix]") {
+  if (::geteuid() != 0) {
+    WARN("not root: the socket cannot be given to another user");
+    return;
+  }
+  const passwd* pw = ::getpwnam("nobody");
+  REQUIRE(pw);
+  TempDir dir;
+  auto opener = makePosixSocketOpener();
+  auto ownerOf = [&](bool from_user) {
+    FcgiSocketConfig c = socketConfig("unix://" + dir.path + "/fc.sock");
+    c.owner = std::make_pair(std::string("nobody"), std::nullopt);
+    c.owner_is_program_user = from_user;
+    auto fd = opener->open(c);
+    REQUIRE(fd.ok());
+    opener->close(*fd);
+    struct stat st {};
+    REQUIRE(::stat((dir.path + "/fc.sock").c_str(), &st) == 0);
+    return std::make_pair(st.st_uid, st.st_gid);
+  };
+  CHECK(ownerOf(false) == std::make_pair(pw->pw_uid, ::getegid()));  // chown(path, uid, -1)
+  CHECK(ownerOf(true) == std::make_pair(pw->pw_uid, pw->pw_gid));    // gid_for_uid(uid)
 }
