@@ -62,6 +62,7 @@ void Supervisor::startup() {
     return a->priority < b->priority;
   });
   for (const GroupConfig* g : order) addGroupInternal(*g);
+  prepared_sockets_.clear();
 }
 
 Supervisor::Process* Supervisor::find(const ProcessId& id) const {

@@ -26,6 +26,7 @@ namespace sup {
 class MainLog;
 struct LogRegistry;
 class ListeningSocketOpener;
+class FcgiSocketManager;
 
 /// Supervisor's own states (states.py SupervisorStates).
 enum class SupervisorState { Fatal = 2, Running = 1, Restarting = 0, Shutdown = -1 };
@@ -68,6 +69,10 @@ class Supervisor {
   /// Tests: fcgi-program sockets from a fake instead of real ones (before
   /// startup()). The real opener is the default.
   void setSocketOpener(std::unique_ptr<ListeningSocketOpener> opener);
+  /// Probe the config's fcgi-program sockets now, as Supervisor does when it
+  /// creates its groups: before the control server and daemonizing, so that
+  /// the main log has its lines in its order. startup() adopts them.
+  void prepareFcgiSockets();
   /// Called (once) when everything has stopped after shutdown()/restart().
   void onFinished(std::function<void(RunOutcome)> cb) { on_finished_ = std::move(cb); }
 
@@ -168,6 +173,7 @@ class Supervisor {
   void doSpawn(Process& p);
   // fcgi-program pools (supervisor_fcgi.cc): the group's socket manager, and
   // the reference a spawning process takes (false: spawn error, logged).
+  std::unique_ptr<FcgiSocketManager> makeFcgiSocket(const FcgiSocketConfig& config);
   void attachFcgiSocket(Group& g);
   bool takeFcgiSocket(Process& p, SpawnRequest& req);
   void armTimer(Process& p, std::chrono::milliseconds delay);
@@ -188,6 +194,7 @@ class Supervisor {
   Config config_;
   CaptureSettings capture_settings_;
   std::unique_ptr<ListeningSocketOpener> socket_opener_;
+  std::map<std::string, std::unique_ptr<FcgiSocketManager>> prepared_sockets_;  // by group
   SupervisorState state_ = SupervisorState::Running;
   std::vector<std::unique_ptr<Group>> groups_;  // start order
   std::map<int, Process*> by_pid_;

@@ -188,3 +188,22 @@ TEST_CASE("a group re-added with another socket (update) creates the new one") {
   CHECK(f.opener->calls.back() == "open unix:///run/other.sock");
   CHECK(f.spawner.stdin_sockets["fc_0"] == f.opener->next_fd - 1);
 }
+
+TEST_CASE("sockets probed before startup (as the daemon does) are not probed a second time") {
+  auto other = pool(1, "tcp://127.0.0.1:9000");
+  other.name = "other";
+  other.priority = 1;
+  for (auto& p : other.processes) {
+    p.group = "other";
+    p.name = "other_0";
+  }
+  PoolFixture f({pool(1), other});
+  f.sup->prepareFcgiSockets();
+  // In start order (priority, then name), before any process exists.
+  CHECK(f.opener->calls == std::vector<std::string>{"open tcp://127.0.0.1:9000", "close 40",
+                                                    "open " + kUrl, "close 41"});
+  f.sup->startup();
+  CHECK(f.opener->calls.size() == 6);  // one open per pool for its processes, nothing else
+  CHECK(f.spawner.stdin_sockets["other_0"] == 42);
+  CHECK(f.spawner.stdin_sockets["fc_0"] == 43);
+}
