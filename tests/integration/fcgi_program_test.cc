@@ -135,6 +135,15 @@ bool bothRunning(DaemonHarness& d, int skip = 0) {
          d.waitForLogLine("success: fc_1 entered RUNNING", 5s, skip);
 }
 
+// Start a one-process pool on `socket` that gets no retries (under `prefix`,
+// e.g. setpriv); true once it has given up (FATAL).
+bool startsFatal(DaemonHarness& d, const std::string& socket,
+                 const std::vector<std::string>& prefix = {}) {
+  d.writeConfig(d.header() + "[fcgi-program:fc]\nsocket=" + socket +
+                "\ncommand={helpers}/fcgi_responder\nstartsecs=0\nstartretries=0\n");
+  return d.start({}, prefix) && d.waitForLogLine("INFO gave up: fc entered FATAL state");
+}
+
 // Main-log lines (without timestamps) that mention a socket.
 std::vector<std::string> socketLines(const DaemonHarness& d) {
   std::vector<std::string> out;
@@ -303,11 +312,7 @@ TEST_CASE("an fcgi address in use is a spawn error with Supervisor's text, then 
 
 TEST_CASE("an fcgi socket in a missing directory is a spawn error with Supervisor's text") {
   DaemonHarness d;
-  d.writeConfig(d.header() +
-                "[fcgi-program:fc]\nsocket=unix://{dir}/missing/fc.sock\n"
-                "command={helpers}/fcgi_responder\nstartsecs=0\nstartretries=0\n");
-  REQUIRE(d.start());
-  REQUIRE(d.waitForLogLine("INFO gave up: fc entered FATAL state"));
+  REQUIRE(startsFatal(d, "unix://{dir}/missing/fc.sock"));
   CHECK(d.countLogLines("INFO spawnerr: " +
                         quoted("Could not create FastCGI socket unix://" + d.dir() +
                                "/missing/fc.sock: [Errno 2] No such file or directory")) == 1);
@@ -323,11 +328,7 @@ TEST_CASE("an fcgi socket where the daemon may not write is a spawn error with S
   }
   ::mkdir(d.path("locked").c_str(), 0555);
   ::chmod(d.path("locked").c_str(), 0555);
-  d.writeConfig(d.header() +
-                "[fcgi-program:fc]\nsocket=unix://{dir}/locked/fc.sock\n"
-                "command={helpers}/fcgi_responder\nstartsecs=0\nstartretries=0\n");
-  REQUIRE(d.start({}, as_nobody));
-  REQUIRE(d.waitForLogLine("INFO gave up: fc entered FATAL state"));
+  REQUIRE(startsFatal(d, "unix://{dir}/locked/fc.sock", as_nobody));
   CHECK(d.countLogLines("INFO spawnerr: " +
                         quoted("Could not create FastCGI socket unix://" + d.dir() +
                                "/locked/fc.sock: [Errno 13] Permission denied")) == 1);
