@@ -126,11 +126,6 @@ Status readIni(ParseContext& ctx, bool* ini_ok) {
   return okStatus();
 }
 
-#define SUP_TRY(var, expr)                   \
-  auto var##_r = (expr);                     \
-  if (!var##_r.ok()) return var##_r.error(); \
-  auto var = std::move(*var##_r)
-
 // [supervisord], in read_config()'s order so the first bad value reported
 // is the one Supervisor reports.
 Status readSupervisord(ParseContext& ctx, SupervisordConfig& s) {
@@ -143,54 +138,30 @@ Status readSupervisord(ParseContext& ctx, SupervisordConfig& s) {
     if (!v.ok()) return v.error();
     return **v;
   };
-  SUP_TRY(minfds_s, str("minfds", "1024"));
-  SUP_TRY(minfds, cv::integer(minfds_s));
-  s.minfds = minfds;
-  SUP_TRY(minprocs_s, str("minprocs", "200"));
-  SUP_TRY(minprocs, cv::integer(minprocs_s));
-  s.minprocs = minprocs;
-  SUP_TRY(directory, get("directory", std::nullopt));
-  if (directory) {
-    SUP_TRY(dir, cv::existingDirectory(*directory, ctx.env));
-    s.directory = dir;
-  }
-  SUP_TRY(user, get("user", std::nullopt));
-  s.user = user;
-  SUP_TRY(umask_s, str("umask", "022"));
-  SUP_TRY(umask, cv::octal(umask_s));
-  s.umask = umask;
-  SUP_TRY(logfile_s, str("logfile", "supervisord.log"));
-  SUP_TRY(logfile, cv::existingDirpath(logfile_s, ctx.env));
-  s.logfile = logfile;
-  SUP_TRY(maxbytes_s, str("logfile_maxbytes", "50MB"));
-  SUP_TRY(maxbytes, cv::byteSize(maxbytes_s));
-  s.logfile_maxbytes = maxbytes;
-  SUP_TRY(backups_s, str("logfile_backups", "10"));
-  SUP_TRY(backups, cv::integer(backups_s));
-  s.logfile_backups = static_cast<int>(backups);
-  SUP_TRY(loglevel_s, str("loglevel", "info"));
-  SUP_TRY(loglevel, cv::loggingLevel(loglevel_s));
-  s.loglevel = loglevel;
-  SUP_TRY(pidfile_s, str("pidfile", "supervisord.pid"));
-  SUP_TRY(pidfile, cv::existingDirpath(pidfile_s, ctx.env));
-  s.pidfile = pidfile;
-  SUP_TRY(identifier, str("identifier", "supervisor"));
-  s.identifier = identifier;
-  SUP_TRY(nodaemon_s, str("nodaemon", "false"));
-  SUP_TRY(nodaemon, cv::boolean(nodaemon_s));
-  s.nodaemon = nodaemon;
-  SUP_TRY(silent_s, str("silent", "false"));
-  SUP_TRY(silent, cv::boolean(silent_s));
-  s.silent = silent;
-  SUP_TRY(childlogdir_s, str("childlogdir", defaultTempDir(ctx.opts)));
-  SUP_TRY(childlogdir, cv::existingDirectory(childlogdir_s, ctx.env));
-  s.childlogdir = childlogdir;
-  SUP_TRY(nocleanup_s, str("nocleanup", "false"));
-  SUP_TRY(nocleanup, cv::boolean(nocleanup_s));
-  s.nocleanup = nocleanup;
-  SUP_TRY(strip_s, str("strip_ansi", "false"));
-  SUP_TRY(strip_ansi, cv::boolean(strip_s));
-  s.strip_ansi = strip_ansi;
+  // Read one option as text and convert it as datatypes.py does.
+  auto as = [&](const char* opt, const std::string& dflt, auto convert) {
+    auto text = str(opt, dflt);
+    return text.ok() ? convert(*text) : decltype(convert(*text))(text.error());
+  };
+  auto dirpath = [&](const std::string& v) { return cv::existingDirpath(v, ctx.env); };
+  auto directory = [&](const std::string& v) { return cv::existingDirectory(v, ctx.env); };
+  SUP_SET(s.minfds, as("minfds", "1024", cv::integer));
+  SUP_SET(s.minprocs, as("minprocs", "200", cv::integer));
+  SUP_TRY(dir, get("directory", std::nullopt));
+  if (dir) SUP_SET(s.directory, directory(*dir));
+  SUP_SET(s.user, get("user", std::nullopt));
+  SUP_SET(s.umask, as("umask", "022", cv::octal));
+  SUP_SET(s.logfile, as("logfile", "supervisord.log", dirpath));
+  SUP_SET(s.logfile_maxbytes, as("logfile_maxbytes", "50MB", cv::byteSize));
+  SUP_SET(s.logfile_backups, as("logfile_backups", "10", cv::integer));
+  SUP_SET(s.loglevel, as("loglevel", "info", cv::loggingLevel));
+  SUP_SET(s.pidfile, as("pidfile", "supervisord.pid", dirpath));
+  SUP_SET(s.identifier, str("identifier", "supervisor"));
+  SUP_SET(s.nodaemon, as("nodaemon", "false", cv::boolean));
+  SUP_SET(s.silent, as("silent", "false", cv::boolean));
+  SUP_SET(s.childlogdir, as("childlogdir", defaultTempDir(ctx.opts), directory));
+  SUP_SET(s.nocleanup, as("nocleanup", "false", cv::boolean));
+  SUP_SET(s.strip_ansi, as("strip_ansi", "false", cv::boolean));
   // Expanded twice, as 4.2.5 does: once by saneget, once more here.
   SUP_TRY(environ_once, str("environment", ""));
   FormatNames second = ctx.environ_expansions;

@@ -13,11 +13,6 @@
 namespace sup::detail {
 namespace {
 
-#define SUP_TRY(var, expr)                   \
-  auto var##_r = (expr);                     \
-  if (!var##_r.ok()) return var##_r.error(); \
-  auto var = std::move(*var##_r)
-
 const char* const kEventTypes[] = {"EVENT",
                                    "PROCESS_STATE",
                                    "PROCESS_STATE_STOPPED",
@@ -74,56 +69,34 @@ Result<std::vector<ProcessConfig>> processesFromSectionInner(ParseContext& ctx,
     if (!v.ok()) return v.error();
     return **v;
   };
-  auto getInt = [&](const char* opt, const char* dflt) -> Result<long long> {
-    auto v = getStr(opt, dflt);
-    if (!v.ok()) return v.error();
-    return cv::integer(*v);
-  };
-  auto getBool = [&](const char* opt, const char* dflt) -> Result<bool> {
-    auto v = getStr(opt, dflt);
-    if (!v.ok()) return v.error();
-    return cv::boolean(*v);
+  // Read one option as text and convert it as datatypes.py does.
+  auto as = [&](const std::string& opt, const char* dflt, auto convert) {
+    auto text = getStr(opt.c_str(), dflt);
+    return text.ok() ? convert(*text) : decltype(convert(*text))(text.error());
   };
 
   ProcessConfig proto;
-  SUP_TRY(priority, getInt("priority", "999"));
-  proto.priority = static_cast<int>(priority);
-  SUP_TRY(autostart, getBool("autostart", "true"));
-  proto.autostart = autostart;
-  SUP_TRY(autorestart_s, getStr("autorestart", "unexpected"));
-  SUP_TRY(autorestart, cv::autoRestart(autorestart_s));
-  proto.autorestart = autorestart;
-  SUP_TRY(startsecs, getInt("startsecs", "1"));
-  proto.startsecs = static_cast<int>(startsecs);
-  SUP_TRY(startretries, getInt("startretries", "3"));
-  proto.startretries = static_cast<int>(startretries);
-  SUP_TRY(stopsignal_s, getStr("stopsignal", "TERM"));
-  SUP_TRY(stopsignal, cv::signalNumber(stopsignal_s));
-  proto.stopsignal = stopsignal;
-  SUP_TRY(stopwaitsecs, getInt("stopwaitsecs", "10"));
-  proto.stopwaitsecs = static_cast<int>(stopwaitsecs);
-  SUP_TRY(stopasgroup, getBool("stopasgroup", "false"));
+  SUP_SET(proto.priority, as("priority", "999", cv::integer));
+  SUP_SET(proto.autostart, as("autostart", "true", cv::boolean));
+  SUP_SET(proto.autorestart, as("autorestart", "unexpected", cv::autoRestart));
+  SUP_SET(proto.startsecs, as("startsecs", "1", cv::integer));
+  SUP_SET(proto.startretries, as("startretries", "3", cv::integer));
+  SUP_SET(proto.stopsignal, as("stopsignal", "TERM", cv::signalNumber));
+  SUP_SET(proto.stopwaitsecs, as("stopwaitsecs", "10", cv::integer));
+  SUP_TRY(stopasgroup, as("stopasgroup", "false", cv::boolean));
   proto.stopasgroup = stopasgroup;
-  SUP_TRY(killasgroup, getBool("killasgroup", stopasgroup ? "True" : "False"));
+  SUP_TRY(killasgroup, as("killasgroup", stopasgroup ? "True" : "False", cv::boolean));
   proto.killasgroup = killasgroup;
-  SUP_TRY(exitcodes_s, getStr("exitcodes", "0"));
-  SUP_TRY(exitcodes, cv::exitCodes(exitcodes_s));
-  proto.exitcodes = exitcodes;
-  SUP_TRY(redirect_stderr, getBool("redirect_stderr", "false"));
+  SUP_SET(proto.exitcodes, as("exitcodes", "0", cv::exitCodes));
+  SUP_TRY(redirect_stderr, as("redirect_stderr", "false", cv::boolean));
   proto.redirect_stderr = redirect_stderr;
-  SUP_TRY(numprocs, getInt("numprocs", "1"));
-  SUP_TRY(numprocs_start, getInt("numprocs_start", "0"));
+  SUP_TRY(numprocs, as("numprocs", "1", cv::integer));
+  SUP_TRY(numprocs_start, as("numprocs_start", "0", cv::integer));
   std::string environment_str = *ctx.raw(section, "environment", std::string());
-  SUP_TRY(out_cmax_s, getStr("stdout_capture_maxbytes", "0"));
-  SUP_TRY(out_cmax, cv::byteSize(out_cmax_s));
-  proto.stdout_log.capture_maxbytes = out_cmax;
-  SUP_TRY(out_events, getBool("stdout_events_enabled", "false"));
-  proto.stdout_log.events_enabled = out_events;
-  SUP_TRY(err_cmax_s, getStr("stderr_capture_maxbytes", "0"));
-  SUP_TRY(err_cmax, cv::byteSize(err_cmax_s));
-  proto.stderr_log.capture_maxbytes = err_cmax;
-  SUP_TRY(err_events, getBool("stderr_events_enabled", "false"));
-  proto.stderr_log.events_enabled = err_events;
+  SUP_SET(proto.stdout_log.capture_maxbytes, as("stdout_capture_maxbytes", "0", cv::byteSize));
+  SUP_SET(proto.stdout_log.events_enabled, as("stdout_events_enabled", "false", cv::boolean));
+  SUP_SET(proto.stderr_log.capture_maxbytes, as("stderr_capture_maxbytes", "0", cv::byteSize));
+  SUP_SET(proto.stderr_log.events_enabled, as("stderr_events_enabled", "false", cv::boolean));
   SUP_TRY(serverurl, get("serverurl", std::nullopt));
   if (serverurl && !serverurl->empty() && py::upper(py::strip(*serverurl)) == "AUTO") {
     serverurl.reset();
@@ -174,20 +147,16 @@ Result<std::vector<ProcessConfig>> processesFromSectionInner(ParseContext& ctx,
         spec = parsed;
       }
       log.logfile = spec;
-      SUP_TRY(backups, getInt((ch + "_logfile_backups").c_str(), "10"));
-      log.logfile_backups = static_cast<int>(backups);
-      SUP_TRY(maxbytes_s, getStr((ch + "_logfile_maxbytes").c_str(), "50MB"));
-      SUP_TRY(maxbytes, cv::byteSize(maxbytes_s));
-      log.logfile_maxbytes = maxbytes;
-      SUP_TRY(syslog, getBool((ch + "_syslog").c_str(), "False"));
-      log.syslog = syslog;
+      SUP_SET(log.logfile_backups, as(ch + "_logfile_backups", "10", cv::integer));
+      SUP_SET(log.logfile_maxbytes, as(ch + "_logfile_maxbytes", "50MB", cv::byteSize));
+      SUP_SET(log.syslog, as(ch + "_syslog", "False", cv::boolean));
       if (deprecated_syslog) {
         ctx.warnings.push_back("For [" + section + "], " + lf_key +
                                "=syslog but this is deprecated and will be removed.  Use " + ch +
                                "_syslog=true to enable syslog instead.");
         log.syslog = true;
       }
-      if (log.logfile.kind == LogFileSpec::Kind::Auto && maxbytes == 0) {
+      if (log.logfile.kind == LogFileSpec::Kind::Auto && log.logfile_maxbytes == 0) {
         ctx.warnings.push_back("For [" + section + "], AUTO logging used for " + lf_key +
                                " without rollover, set maxbytes > 0 to avoid filling up "
                                "filesystem unintentionally");

@@ -10,63 +10,6 @@
 
 namespace sup::proto {
 
-const std::vector<std::string_view>& allMethods() {
-  static const std::vector<std::string_view> methods = [] {
-    std::vector<std::string_view> m = {
-        method::kAddProcessGroup,
-        method::kClearAllProcessLogs,
-        method::kClearLog,
-        method::kClearProcessLog,
-        method::kClearProcessLogs,
-        method::kGetAPIVersion,
-        method::kGetAllConfigInfo,
-        method::kGetAllProcessInfo,
-        method::kGetIdentification,
-        method::kGetLogFiles,
-        method::kGetPID,
-        method::kGetProcessInfo,
-        method::kGetState,
-        method::kGetSupervisorVersion,
-        method::kGetVersion,
-        method::kReadLog,
-        method::kReadMainLog,
-        method::kReadProcessLog,
-        method::kReadProcessStderrLog,
-        method::kReadProcessStdoutLog,
-        method::kReloadConfig,
-        method::kRemoveProcessGroup,
-        method::kRestart,
-        method::kRotateAllProcessLogs,
-        method::kRotateLog,
-        method::kRotateProcessLogs,
-        method::kSendProcessStdin,
-        method::kSendRemoteCommEvent,
-        method::kShutdown,
-        method::kSignalAllProcesses,
-        method::kSignalProcess,
-        method::kSignalProcessGroup,
-        method::kStartAllProcesses,
-        method::kStartProcess,
-        method::kStartProcessGroup,
-        method::kStopAllProcesses,
-        method::kStopProcess,
-        method::kStopProcessGroup,
-        method::kTailMainLogFollow,
-        method::kTailProcessLog,
-        method::kTailProcessLogFollow,
-        method::kTailProcessStderrLog,
-        method::kTailProcessStdoutLog,
-        method::kListMethods,
-        method::kMethodHelp,
-        method::kMethodSignature,
-        method::kMulticall,
-    };
-    std::sort(m.begin(), m.end());
-    return m;
-  }();
-  return methods;
-}
-
 std::string_view faultName(int code) {
   switch (static_cast<Fault>(code)) {
     case Fault::kUnknownMethod:
@@ -132,11 +75,14 @@ bool nestedTooDeep(std::string_view line) {
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (in_string) {
-      if (c == '\\') ++i;  // skip the escaped character
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // skip the escaped character
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) return true;
     } else if (c == ']' || c == '}') {
@@ -278,10 +224,10 @@ Int integerValue(const json& v, const char* key) {
     throw json::type_error::create(
         302, fieldText(key) + "expected an integer, got " + std::string(v.type_name()), &v);
   }
-  throw json::out_of_range::create(
-      406, fieldText(key) + v.dump() + " is not an integer in [" + std::to_string(lo) + ", " +
-               std::to_string(hi) + "]",
-      &v);
+  throw json::out_of_range::create(406,
+                                   fieldText(key) + v.dump() + " is not an integer in [" +
+                                       std::to_string(lo) + ", " + std::to_string(hi) + "]",
+                                   &v);
 }
 
 int field(const json& j, const char* key, int def) {

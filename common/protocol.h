@@ -20,8 +20,6 @@ namespace sup::proto {
 
 using json = nlohmann::json;
 
-/// Bumped on any incompatible change of framing or of a method's shape.
-inline constexpr int kProtocolVersion = 1;
 /// What supervisor.getAPIVersion returns; supervisorctl refuses other values.
 inline constexpr std::string_view kApiVersion = "3.0";
 /// What supervisor.getSupervisorVersion returns (the Supervisor we replace).
@@ -99,9 +97,6 @@ inline constexpr std::string_view kMulticall = "system.multicall";
 /// Notification method of the streaming calls.
 inline constexpr std::string_view kLogNotification = "log";
 }  // namespace method
-
-/// Every supervisor.* and system.* method, sorted (system.listMethods order).
-const std::vector<std::string_view>& allMethods();
 
 // ---- faults -------------------------------------------------------------
 /// Supervisor's xmlrpc.Faults. They travel as JSON-RPC error codes.

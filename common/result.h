@@ -18,8 +18,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit on purpose
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT: implicit on purpose
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit on purpose
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
@@ -38,6 +38,23 @@ class [[nodiscard]] Result {
 /// Result of an operation with no value.
 struct Unit {};
 using Status = Result<Unit>;
-inline Status okStatus() { return Unit{}; }
+inline Status okStatus() {
+  return Unit{};
+}
 
 }  // namespace sup
+
+/// Inside a function returning a Result or Status: evaluate `expr` (a
+/// Result), return its error if it has one, else bind its value to `var`.
+#define SUP_TRY(var, expr)                   \
+  auto var##_r = (expr);                     \
+  if (!var##_r.ok()) return var##_r.error(); \
+  auto var = std::move(*var##_r)
+
+/// The same, storing the value into an existing `target`.
+#define SUP_SET(target, expr)                        \
+  do {                                               \
+    auto sup_set_r_ = (expr);                        \
+    if (!sup_set_r_.ok()) return sup_set_r_.error(); \
+    target = std::move(*sup_set_r_);                 \
+  } while (0)

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (o.version) {
-    std::puts("4.2.5");
+    std::printf("%.*s\n", static_cast<int>(proto::kSupervisorVersion.size()),
+                proto::kSupervisorVersion.data());
     return 0;
   }
   std::string path;

@@ -60,35 +60,44 @@ void clearLog(const RpcContext& ctx, const json& params, RpcReply reply) {
   reply.ok(true);
 }
 
+// A process log call's parameters: (name, offset, length).
+struct LogSlice {
+  std::string path;
+  std::int64_t offset = 0;
+  std::int64_t length = 0;
+};
+
+// Parse (name, offset, length) and find the file; nullopt once a fault
+// has been sent.
+std::optional<LogSlice> logSliceParams(const RpcContext& ctx, const json& params, Channel channel,
+                                       const RpcReply& reply) {
+  if (!rpc::arity(params, 3, 3, reply)) return std::nullopt;
+  auto name = rpc::stringParam(params, 0, reply);
+  if (!name) return std::nullopt;
+  auto offset = rpc::intParam(params, 1, reply);
+  if (!offset) return std::nullopt;
+  auto length = rpc::intParam(params, 2, reply);
+  if (!length) return std::nullopt;
+  auto path = processLogPath(ctx, *name, channel, reply);
+  if (!path) return std::nullopt;
+  return LogSlice{*path, *offset, *length};
+}
+
 RpcHandler readProcessLog(Channel channel) {
   return [channel](const RpcContext& ctx, const json& params, RpcReply reply) {
-    if (!rpc::arity(params, 3, 3, reply)) return;
-    auto name = rpc::stringParam(params, 0, reply);
-    if (!name) return;
-    auto offset = rpc::intParam(params, 1, reply);
-    if (!offset) return;
-    auto length = rpc::intParam(params, 2, reply);
-    if (!length) return;
-    auto path = processLogPath(ctx, *name, channel, reply);
-    if (!path) return;
-    if (!rpc::fileExists(*path)) return noFile(reply, *path);
-    rpc::replyReadFile(reply, *path, *offset, *length);
+    auto slice = logSliceParams(ctx, params, channel, reply);
+    if (!slice) return;
+    if (!rpc::fileExists(slice->path)) return noFile(reply, slice->path);
+    rpc::replyReadFile(reply, slice->path, slice->offset, slice->length);
   };
 }
 
 RpcHandler tailProcessLog(Channel channel) {
   return [channel](const RpcContext& ctx, const json& params, RpcReply reply) {
-    if (!rpc::arity(params, 3, 3, reply)) return;
-    auto name = rpc::stringParam(params, 0, reply);
-    if (!name) return;
-    auto offset = rpc::intParam(params, 1, reply);
-    if (!offset) return;
-    auto length = rpc::intParam(params, 2, reply);
-    if (!length) return;
-    auto path = processLogPath(ctx, *name, channel, reply);
-    if (!path) return;
-    if (!rpc::fileExists(*path)) return reply.ok(json::array({"", 0, false}));
-    reply.ok(rpc::tailFile(*path, *offset, *length));
+    auto slice = logSliceParams(ctx, params, channel, reply);
+    if (!slice) return;
+    if (!rpc::fileExists(slice->path)) return reply.ok(json::array({"", 0, false}));
+    reply.ok(rpc::tailFile(slice->path, slice->offset, slice->length));
   };
 }
 

@@ -79,7 +79,4 @@ class Spawner {
 /// The real fork/exec spawner.
 std::unique_ptr<Spawner> makePosixSpawner();
 
-/// Python's repr() of a str, as Supervisor's %r messages show it: 'x'.
-std::string pyRepr(const std::string& s);
-
 }  // namespace sup

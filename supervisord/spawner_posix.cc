@@ -23,37 +23,12 @@
 #include <map>
 #include <vector>
 
+#include "common/py_text.h"
 #include "supervisord/spawner.h"
 
 extern char** environ;
 
 namespace sup {
-
-std::string pyRepr(const std::string& s) {
-  char quote = (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
-  std::string out(1, quote);
-  for (unsigned char c : s) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == static_cast<unsigned char>(quote))
-      out += std::string("\\") + quote;
-    else if (c == '\n')
-      out += "\\n";
-    else if (c == '\r')
-      out += "\\r";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += quote;
-  return out;
-}
 
 static std::string errnoName(int err) {
   const char* name = strerrorname_np(err);
@@ -84,7 +59,7 @@ static std::vector<std::string> searchPath(const ProcessConfig& config) {
 CommandCheck resolveCommand(const ProcessConfig& config) {
   CommandCheck check;
   if (!config.argv) {
-    check.error = config.argv_error.value_or("can't parse command " + pyRepr(config.command));
+    check.error = config.argv_error.value_or("can't parse command " + py::repr(config.command));
     return check;
   }
   if (config.argv->empty()) {
@@ -109,14 +84,14 @@ CommandCheck resolveCommand(const ProcessConfig& config) {
     }
   }
   if (!found) {
-    check.error = "can't find command " + pyRepr(check.filename);
+    check.error = "can't find command " + py::repr(check.filename);
     check.not_found = true;
   } else if (S_ISDIR(st.st_mode)) {
-    check.error = "command at " + pyRepr(check.filename) + " is a directory";
+    check.error = "command at " + py::repr(check.filename) + " is a directory";
   } else if ((st.st_mode & 0111) == 0) {
-    check.error = "command at " + pyRepr(check.filename) + " is not executable";
+    check.error = "command at " + py::repr(check.filename) + " is not executable";
   } else if (::access(check.filename.c_str(), X_OK) != 0) {
-    check.error = "no permission to run command " + pyRepr(check.filename);
+    check.error = "no permission to run command " + py::repr(check.filename);
   }
   return check;
 }
@@ -310,7 +285,8 @@ class PosixSpawner final : public Spawner {
     if (c.user) {
       auto ids = lookupUser(*c.user);
       if (!ids)
-        return Error{"couldn't setuid to " + *c.user + ": Can't find username " + pyRepr(*c.user)};
+        return Error{"couldn't setuid to " + *c.user + ": Can't find username " +
+                     py::repr(*c.user)};
       plan.user = ids;
       plan.setuid_prefix = "couldn't setuid to " + std::to_string(ids->uid) + ": ";
       // initgroups() reads the group database (NSS: files, sockets, malloc),
@@ -334,8 +310,8 @@ class PosixSpawner final : public Spawner {
         int err = errno;
         closeAll();
         if (err == EMFILE || err == ENFILE)
-          return Error{"too many open files to spawn " + pyRepr(c.name)};
-        return Error{"unknown error making dispatchers for " + pyRepr(c.name) + ": " +
+          return Error{"too many open files to spawn " + py::repr(c.name)};
+        return Error{"unknown error making dispatchers for " + py::repr(c.name) + ": " +
                      errnoName(err)};
       }
     }
@@ -354,8 +330,8 @@ class PosixSpawner final : public Spawner {
       int err = stack ? errno : ENOMEM;
       closeAll();
       if (err == EAGAIN)
-        return Error{"Too many processes in process table to spawn " + pyRepr(c.name)};
-      return Error{"unknown error during fork for " + pyRepr(c.name) + ": " + errnoName(err)};
+        return Error{"Too many processes in process table to spawn " + py::repr(c.name)};
+      return Error{"unknown error during fork for " + py::repr(c.name) + ": " + errnoName(err)};
     }
     // Parent: close the child's ends, keep ours non-blocking.
     if (p[0][0] >= 0) ::close(p[0][0]);
@@ -375,9 +351,7 @@ class PosixSpawner final : public Spawner {
     return child;
   }
 
-  CommandCheck checkCommand(const ProcessConfig& config) override {
-    return resolveCommand(config);
-  }
+  CommandCheck checkCommand(const ProcessConfig& config) override { return resolveCommand(config); }
 
   int kill(int pid, int signo) override { return ::kill(pid, signo) == 0 ? 0 : errno; }
 

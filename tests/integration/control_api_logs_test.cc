@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
-
 #include <csignal>
 #include <fstream>
 
@@ -14,8 +13,6 @@
 using namespace sup::test;
 
 namespace {
-
-std::string socketSection() { return "[unix_http_server]\nfile={dir}/sv.sock\n\n"; }
 
 int stateOf(RpcClient& c, const std::string& name) {
   auto info = resultOf(c.call("supervisor.getProcessInfo", {name}));
@@ -31,7 +28,7 @@ bool exists(const std::string& path) {
 
 TEST_CASE("process logs are read, tailed and cleared with Supervisor's offset rules") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:talk]\ncommand={helpers}/chatty 5 0\nstartsecs=0\n"
                 "[program:quiet]\ncommand={helpers}/sleeper\nstartsecs=0\n"
                 "stdout_logfile=NONE\n");
@@ -76,7 +73,7 @@ TEST_CASE("process logs are read, tailed and cleared with Supervisor's offset ru
 
 TEST_CASE("the main log is read with offsets and cleared") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection());
+  d.writeConfig(d.header() + DaemonHarness::socketSection());
   REQUIRE(d.start());
   RpcClient c(d.path("sv.sock"));
   auto text = resultOf(c.call("supervisor.readLog", {0, 0}));
@@ -92,7 +89,7 @@ TEST_CASE("the main log is read with offsets and cleared") {
 
 TEST_CASE("sendProcessStdin writes to a running process and faults otherwise") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:cat]\ncommand=/bin/cat\nstartsecs=0\n"
                 "[program:off]\ncommand=/bin/cat\nautostart=false\n");
   REQUIRE(d.start());
@@ -107,7 +104,7 @@ TEST_CASE("sendProcessStdin writes to a running process and faults otherwise") {
 
 TEST_CASE("reloadConfig reports added, changed and removed groups for add and remove") {
   DaemonHarness d;
-  std::string base = d.header() + socketSection();
+  std::string base = d.header() + DaemonHarness::socketSection();
   d.writeConfig(base + "[program:keep]\ncommand={helpers}/sleeper\nstartsecs=0\n" +
                 "[program:edit]\ncommand={helpers}/sleeper\nstartsecs=0\n" +
                 "[program:gone]\ncommand={helpers}/sleeper\nstartsecs=0\n");
@@ -143,7 +140,7 @@ TEST_CASE("reloadConfig reports added, changed and removed groups for add and re
 
 TEST_CASE("shutdown answers, then every supervisor call faults SHUTDOWN_STATE until exit") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:stubborn]\ncommand={helpers}/ignore_sigterm\nstartsecs=0\n"
                 "stopwaitsecs=2\n");
   REQUIRE(d.start());
@@ -151,7 +148,8 @@ TEST_CASE("shutdown answers, then every supervisor call faults SHUTDOWN_STATE un
   REQUIRE(waitFor([&] { return stateOf(c, "stubborn") == 20; }));
   // RUNNING comes at spawn (startsecs=0); the child ignores SIGTERM only once
   // it says so, and a TERM before that would let the daemon exit at once.
-  REQUIRE(waitFor([&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
+  REQUIRE(waitFor(
+      [&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
   CHECK(resultOf(c.call("supervisor.shutdown")) == true);
   CHECK(errorMessage(c.call("supervisor.getState")) == "SHUTDOWN_STATE");
   CHECK(errorCode(c.call("supervisor.startProcess", {"stubborn"})) == 6);
@@ -164,7 +162,7 @@ TEST_CASE("shutdown answers, then every supervisor call faults SHUTDOWN_STATE un
 
 TEST_CASE("restart closes the socket and opens it again for the next run") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:a]\ncommand={helpers}/sleeper\nstartsecs=0\n");
   REQUIRE(d.start());
   RpcClient c(d.path("sv.sock"));

@@ -104,9 +104,12 @@ RunResult DaemonHarness::ctl(const std::string& args) const {
   return run(ctlCommand(args) + " </dev/null");
 }
 
+std::string DaemonHarness::socketSection() {
+  return "[unix_http_server]\nfile={dir}/sv.sock\n\n";
+}
+
 std::string DaemonHarness::ctlSections() {
-  return "[unix_http_server]\nfile={dir}/sv.sock\n\n"
-         "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n\n";
+  return socketSection() + "[supervisorctl]\nserverurl=unix://{dir}/sv.sock\n\n";
 }
 
 std::string DaemonHarness::header(const std::string& loglevel) const {
@@ -202,6 +205,20 @@ std::vector<std::string> DaemonHarness::logLines() const {
   // "2026-11-22 02:05:46,703 INFO msg" -> "INFO msg"
   while (std::getline(in, line)) lines.push_back(line.size() > 24 ? line.substr(24) : line);
   return lines;
+}
+
+std::vector<long> DaemonHarness::logStampsMs(const std::string& needle) const {
+  std::vector<long> out;
+  std::istringstream in(mainLog());
+  std::string line;
+  // "2026-11-22 06:52:25,016 ..." -> milliseconds since midnight.
+  while (std::getline(in, line)) {
+    if (line.size() < 23 || line.find(needle) == std::string::npos) continue;
+    int h = std::stoi(line.substr(11, 2)), m = std::stoi(line.substr(14, 2));
+    int s = std::stoi(line.substr(17, 2)), ms = std::stoi(line.substr(20, 3));
+    out.push_back(((h * 60L + m) * 60 + s) * 1000 + ms);
+  }
+  return out;
 }
 
 bool DaemonHarness::waitForLogLine(const std::string& pattern, std::chrono::milliseconds timeout,

@@ -63,8 +63,10 @@ class DaemonHarness {
   /// That command line itself, for a test that runs it another way
   /// (streaming, under timeout).
   std::string ctlCommand(const std::string& args) const;
-  /// [unix_http_server] on dir()/sv.sock and the [supervisorctl] section
-  /// that points at it: what a config needs for ctl().
+  /// [unix_http_server] on dir()/sv.sock: the control socket alone.
+  static std::string socketSection();
+  /// That socket and the [supervisorctl] section that points at it: what a
+  /// config needs for ctl().
   static std::string ctlSections();
 
   /// A [supervisord] section with logfile, pidfile and childlogdir in dir()
@@ -102,6 +104,9 @@ class DaemonHarness {
                       int skip = 0, std::smatch* match = nullptr);
   /// How many main log lines match `pattern` right now.
   int countLogLines(const std::string& pattern) const;
+  /// When each main log line containing `needle` was written, in
+  /// milliseconds since midnight (from its timestamp), in log order.
+  std::vector<long> logStampsMs(const std::string& needle) const;
   /// Main log lines (without timestamps and levels: "INFO spawned: ...").
   std::vector<std::string> logLines() const;
   /// The AUTO stdout/stderr log of a process (first match in dir()).

@@ -17,24 +17,6 @@ using namespace sup::test;
 
 namespace {
 
-std::string socketSection() { return "[unix_http_server]\nfile={dir}/sv.sock\n\n"; }
-
-// Milliseconds since midnight of a main log line ("2026-11-22 06:52:25,016 ...").
-long stampMs(const std::string& line) {
-  int h = std::stoi(line.substr(11, 2)), m = std::stoi(line.substr(14, 2));
-  int s = std::stoi(line.substr(17, 2)), ms = std::stoi(line.substr(20, 3));
-  return ((h * 60L + m) * 60 + s) * 1000 + ms;
-}
-
-std::vector<long> stampsOf(const DaemonHarness& d, const std::string& needle) {
-  std::vector<long> out;
-  std::istringstream in(d.mainLog());
-  std::string line;
-  while (std::getline(in, line))
-    if (line.find(needle) != std::string::npos) out.push_back(stampMs(line));
-  return out;
-}
-
 std::string stateName(RpcClient& c, const std::string& name) {
   auto info = resultOf(c.call("supervisor.getProcessInfo", {name}));
   return info.is_object() ? info.value("statename", "") : "";
@@ -48,10 +30,11 @@ std::string joined(const std::vector<std::string>& v) {
 
 }  // namespace
 
-TEST_CASE("fault: /bin/false backs off 1, 2, 3 s and goes FATAL after startretries+1 tries, "
-          "with low CPU and no fd leak") {
+TEST_CASE(
+    "fault: /bin/false backs off 1, 2, 3 s and goes FATAL after startretries+1 tries, "
+    "with low CPU and no fd leak") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:crash]\ncommand=/bin/false\nstartretries=3\nautostart=false\n");
   REQUIRE(d.start());
   RpcClient c(d.path("sv.sock"));
@@ -67,8 +50,7 @@ TEST_CASE("fault: /bin/false backs off 1, 2, 3 s and goes FATAL after startretri
   REQUIRE(resultOf(c.call("supervisor.startProcess", {"crash", false})) == true);
   REQUIRE(d.waitForLogLine(
       "INFO gave up: crash entered FATAL state, too many start retries too quickly", 12s));
-  double wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   long cpu_used = cpuTicks(daemon) - cpu_before;
 
   CHECK(d.countLogLines("INFO spawned: 'crash' with pid \\d+") == 4);
@@ -77,8 +59,8 @@ TEST_CASE("fault: /bin/false backs off 1, 2, 3 s and goes FATAL after startretri
   CHECK(d.countLogLines("success: crash") == 0);
   CHECK(stateName(c, "crash") == "FATAL");
   // The n-th retry comes n seconds after the exit before it.
-  auto spawned = stampsOf(d, "spawned: 'crash'");
-  auto exited = stampsOf(d, "exited: crash");
+  auto spawned = d.logStampsMs("spawned: 'crash'");
+  auto exited = d.logStampsMs("exited: crash");
   REQUIRE(spawned.size() == 4);
   REQUIRE(exited.size() == 4);
   for (int n = 1; n <= 3; ++n) {
@@ -92,50 +74,53 @@ TEST_CASE("fault: /bin/false backs off 1, 2, 3 s and goes FATAL after startretri
   INFO("daemon CPU: " << cpu_used << " ticks in " << wall_s << " s");
   CHECK(cpu_used * 10 < static_cast<long>(wall_s * static_cast<double>(ticksPerSecond())));
   // Every pipe of the four runs is closed again.
-  INFO("fds before:\n" << joined(targets_before) << "fds after:\n"
-                       << joined(openFdTargets(daemon)));
+  INFO("fds before:\n"
+       << joined(targets_before) << "fds after:\n"
+       << joined(openFdTargets(daemon)));
   CHECK(openFdCount(daemon) == fds_before);
 }
 
 TEST_CASE("fault: a program that dies before startsecs has passed backs off and goes FATAL") {
   DaemonHarness d;
   // Dies after 0.5 s while startsecs is 2: every run is a failed start.
-  d.writeConfig(d.header() + "[program:early]\ncommand={helpers}/exit_with 1 0.5\nstartsecs=2\n"
-                             "startretries=1\n");
+  d.writeConfig(d.header() +
+                "[program:early]\ncommand={helpers}/exit_with 1 0.5\nstartsecs=2\n"
+                "startretries=1\n");
   REQUIRE(d.start());
   REQUIRE(d.waitForLogLine(
       "INFO gave up: early entered FATAL state, too many start retries too quickly", 8s));
   CHECK(d.countLogLines("INFO spawned: 'early'") == 2);
   CHECK(d.countLogLines("WARN exited: early \\(exit status 1; not expected\\)") == 2);
   CHECK(d.countLogLines("success: early") == 0);
-  auto spawned = stampsOf(d, "spawned: 'early'");
-  auto exited = stampsOf(d, "exited: early");
+  auto spawned = d.logStampsMs("spawned: 'early'");
+  auto exited = d.logStampsMs("exited: early");
   REQUIRE(spawned.size() == 2);
   REQUIRE(exited.size() == 2);
   CHECK(spawned[1] - exited[0] >= 980);
   CHECK(spawned[1] - exited[0] < 1700);
 }
 
-TEST_CASE("fault: a program that dies 2 s after start, past startsecs, restarts at once and "
-          "never goes FATAL") {
+TEST_CASE(
+    "fault: a program that dies 2 s after start, past startsecs, restarts at once and "
+    "never goes FATAL") {
   DaemonHarness d;
   // startretries=0: a single failed start would be FATAL; these runs are not
   // failed starts, since each was RUNNING when it died (Supervisor resets
   // the backoff on RUNNING and restarts an EXITED autorestart process at once).
-  d.writeConfig(d.header() + "[program:late]\ncommand={helpers}/exit_with 1 2\nstartsecs=1\n"
-                             "startretries=0\n");
+  d.writeConfig(d.header() +
+                "[program:late]\ncommand={helpers}/exit_with 1 2\nstartsecs=1\n"
+                "startretries=0\n");
   REQUIRE(d.start());
   int daemon = d.daemonPid();
   long cpu_before = cpuTicks(daemon);
   auto t0 = std::chrono::steady_clock::now();
   REQUIRE(d.waitForLogLine("WARN exited: late \\(exit status 1; not expected\\)", 6s));
   REQUIRE(d.waitForLogLine("INFO success: late entered RUNNING state", 4s, 1));
-  double wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   long cpu_used = cpuTicks(daemon) - cpu_before;
   CHECK(d.countLogLines("gave up: late") == 0);
-  auto spawned = stampsOf(d, "spawned: 'late'");
-  auto exited = stampsOf(d, "exited: late");
+  auto spawned = d.logStampsMs("spawned: 'late'");
+  auto exited = d.logStampsMs("exited: late");
   REQUIRE(spawned.size() >= 2);
   REQUIRE(exited.size() >= 1);
   CHECK(spawned[1] - exited[0] < 500);  // no backoff delay

@@ -24,8 +24,6 @@ using namespace sup::test;
 
 namespace {
 
-std::string socketSection() { return "[unix_http_server]\nfile={dir}/sv.sock\n\n"; }
-
 /// SIGKILLs what a test leaves alive on purpose, even when a check failed.
 struct Survivors {
   std::vector<int> pids;
@@ -61,33 +59,37 @@ std::string stateName(RpcClient& c, const std::string& name) {
 
 TEST_CASE("fault: a program that ignores SIGTERM is SIGKILLed after stopwaitsecs by an API stop") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:stubborn]\ncommand={helpers}/ignore_sigterm\nstartsecs=0\n"
                 "stopwaitsecs=1\n");
   REQUIRE(d.start());
   RpcClient c(d.path("sv.sock"));
-  REQUIRE(waitFor([&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
+  REQUIRE(waitFor(
+      [&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
   int pid = pidOf(c, "stubborn");
   REQUIRE(pid > 0);
   auto t0 = std::chrono::steady_clock::now();
   CHECK(resultOf(c.call("supervisor.stopProcess", {"stubborn", true}, 6s)) == true);
   auto took = std::chrono::steady_clock::now() - t0;
   CHECK(took >= 950ms);
-  CHECK(d.countLogLines("WARN killing 'stubborn' \\(" + std::to_string(pid) + "\\) with SIGKILL") == 1);
+  CHECK(d.countLogLines("WARN killing 'stubborn' \\(" + std::to_string(pid) + "\\) with SIGKILL") ==
+        1);
   CHECK(d.countLogLines("WARN stopped: stubborn \\(terminated by SIGKILL\\)") == 1);
   CHECK(stateName(c, "stubborn") == "STOPPED");
   CHECK_FALSE(processAlive(pid));
 }
 
-TEST_CASE("fault: stop kills the children that stayed in the group with killasgroup or stopasgroup, "
-          "while a child that left the group survives, as in Supervisor") {
+TEST_CASE(
+    "fault: stop kills the children that stayed in the group with killasgroup or stopasgroup, "
+    "while a child that left the group survives, as in Supervisor") {
   DaemonHarness d;
   // Each leader ignores SIGTERM, so every stop ends in SIGKILL after 1 s.
   auto program = [](const std::string& name, const std::string& extra, const std::string& how) {
     return "[program:" + name + "]\ncommand={helpers}/leave_group {dir}/" + name + ".pids " + how +
            "\nstartsecs=0\nstopwaitsecs=1\n" + extra;
   };
-  d.writeConfig(d.header() + socketSection() + program("killgroup", "killasgroup=true\n", "setsid") +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
+                program("killgroup", "killasgroup=true\n", "setsid") +
                 program("stopgroup", "stopasgroup=true\n", "setsid") +
                 program("pgid", "killasgroup=true\n", "setpgid") + program("plain", "", "setsid"));
   REQUIRE(d.start());
@@ -122,11 +124,12 @@ TEST_CASE("fault: stop kills the children that stayed in the group with killasgr
   CHECK(processAlive(kids["plain"][0]));
 }
 
-TEST_CASE("fault: a double-forked daemon that stayed in the group dies with killasgroup and "
-          "survives without it") {
+TEST_CASE(
+    "fault: a double-forked daemon that stayed in the group dies with killasgroup and "
+    "survives without it") {
   DaemonHarness d;
   // The launchers ignore SIGTERM and stay up, like a wrapper that waits.
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:grouped]\ncommand={helpers}/double_fork {dir}/grouped.pid\n"
                 "startsecs=0\nstopwaitsecs=1\nkillasgroup=true\n"
                 "[program:plain]\ncommand={helpers}/double_fork {dir}/plain.pid\n"
@@ -146,10 +149,11 @@ TEST_CASE("fault: a double-forked daemon that stayed in the group dies with kill
   CHECK(processAlive(plain));
 }
 
-TEST_CASE("fault: a daemon double-forked by a launcher that exits is out of reach: the program is "
-          "EXITED and the daemon outlives stop and shutdown, as in Supervisor") {
+TEST_CASE(
+    "fault: a daemon double-forked by a launcher that exits is out of reach: the program is "
+    "EXITED and the daemon outlives stop and shutdown, as in Supervisor") {
   DaemonHarness d;
-  d.writeConfig(d.header() + socketSection() +
+  d.writeConfig(d.header() + DaemonHarness::socketSection() +
                 "[program:launcher]\ncommand={helpers}/double_fork {dir}/daemon.pid setsid exit\n"
                 "startsecs=0\nautorestart=false\nstopasgroup=true\nkillasgroup=true\n");
   REQUIRE(d.start());

@@ -3,34 +3,14 @@
 // priorities, autostart.
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <sstream>
 
 #include "daemon_harness.h"
 
 using namespace sup::test;
-
-namespace {
-
-// Milliseconds since midnight of a log line's timestamp "HH:MM:SS,mmm".
-long stampMs(const std::string& full_line) {
-  int h = std::stoi(full_line.substr(11, 2)), m = std::stoi(full_line.substr(14, 2));
-  int s = std::stoi(full_line.substr(17, 2)), ms = std::stoi(full_line.substr(20, 3));
-  return ((h * 60L + m) * 60 + s) * 1000 + ms;
-}
-
-std::vector<long> stampsOf(const DaemonHarness& d, const std::string& needle) {
-  std::vector<long> out;
-  std::istringstream in(d.mainLog());
-  std::string line;
-  while (std::getline(in, line))
-    if (line.find(needle) != std::string::npos) out.push_back(stampMs(line));
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("a program that stays up for startsecs enters RUNNING") {
   DaemonHarness d;
@@ -40,8 +20,8 @@ TEST_CASE("a program that stays up for startsecs enters RUNNING") {
   REQUIRE(d.waitForLogLine(
       "INFO success: web entered RUNNING state, process has stayed up for > than 1 seconds "
       "\\(startsecs\\)"));
-  auto spawned = stampsOf(d, "spawned: 'web'");
-  auto success = stampsOf(d, "success: web");
+  auto spawned = d.logStampsMs("spawned: 'web'");
+  auto success = d.logStampsMs("success: web");
   REQUIRE(spawned.size() == 1);
   CHECK(success.at(0) - spawned.at(0) >= 950);
 }
@@ -54,7 +34,7 @@ TEST_CASE("a program that exits too quickly backs off 1 s then 2 s and then goes
   REQUIRE(d.waitForLogLine(
       "INFO gave up: quick entered FATAL state, too many start retries too quickly", 8s));
   CHECK(d.countLogLines("WARN exited: quick \\(exit status 1; not expected\\)") == 3);
-  auto spawned = stampsOf(d, "spawned: 'quick'");
+  auto spawned = d.logStampsMs("spawned: 'quick'");
   REQUIRE(spawned.size() == 3);
   CHECK(spawned[1] - spawned[0] >= 950);
   CHECK(spawned[1] - spawned[0] < 1600);
@@ -64,8 +44,7 @@ TEST_CASE("a program that exits too quickly backs off 1 s then 2 s and then goes
 
 TEST_CASE("autorestart=unexpected restarts after an unexpected exit code") {
   DaemonHarness d;
-  d.writeConfig(d.header() +
-                "[program:crash]\ncommand={helpers}/exit_with 3 0.3\nstartsecs=0\n");
+  d.writeConfig(d.header() + "[program:crash]\ncommand={helpers}/exit_with 3 0.3\nstartsecs=0\n");
   REQUIRE(d.start());
   REQUIRE(d.waitForLogLine("WARN exited: crash \\(exit status 3; not expected\\)"));
   REQUIRE(d.waitForLogLine("spawned: 'crash'", 3s, 1));
@@ -122,20 +101,22 @@ TEST_CASE("a program that ignores its stop signal is SIGKILLed after stopwaitsec
   REQUIRE(d.start());
   REQUIRE(d.waitForLogLine("success: stubborn entered RUNNING"));
   // It says so once SIGTERM is ignored; a TERM before that would kill it.
-  REQUIRE(waitFor([&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
+  REQUIRE(waitFor(
+      [&] { return d.childLog("stubborn").find("ignoring SIGTERM") != std::string::npos; }));
   d.signal(SIGTERM);
   REQUIRE(d.waitForLogLine("WARN killing 'stubborn' \\(\\d+\\) with SIGKILL", 4s));
   REQUIRE(d.waitForLogLine("WARN stopped: stubborn \\(terminated by SIGKILL\\)"));
   CHECK(d.waitForExit() == 0);
-  auto sent = stampsOf(d, "received SIGTERM");
-  auto killed = stampsOf(d, "killing 'stubborn'");
+  auto sent = d.logStampsMs("received SIGTERM");
+  auto killed = d.logStampsMs("killing 'stubborn'");
   CHECK(killed.at(0) - sent.at(0) >= 950);
 }
 
 TEST_CASE("stopasgroup signals the whole process group, and SIGKILL follows to the group") {
   DaemonHarness d;
-  d.writeConfig(d.header() + "[program:tree]\ncommand={helpers}/spawn_grandchild {dir}/gc.pid\n"
-                             "stopasgroup=true\nstopwaitsecs=1\nstartsecs=0\n");
+  d.writeConfig(d.header() +
+                "[program:tree]\ncommand={helpers}/spawn_grandchild {dir}/gc.pid\n"
+                "stopasgroup=true\nstopwaitsecs=1\nstartsecs=0\n");
   REQUIRE(d.start());
   REQUIRE(waitFor([&] { return !readFile(d.path("gc.pid")).empty(); }));
   int grandchild = std::stoi(readFile(d.path("gc.pid")));
@@ -148,8 +129,9 @@ TEST_CASE("stopasgroup signals the whole process group, and SIGKILL follows to t
 
 TEST_CASE("killasgroup SIGKILLs the whole group after stopwaitsecs") {
   DaemonHarness d;
-  d.writeConfig(d.header() + "[program:tree]\ncommand={helpers}/spawn_grandchild {dir}/gc.pid\n"
-                             "killasgroup=true\nstopwaitsecs=1\nstartsecs=0\n");
+  d.writeConfig(d.header() +
+                "[program:tree]\ncommand={helpers}/spawn_grandchild {dir}/gc.pid\n"
+                "killasgroup=true\nstopwaitsecs=1\nstartsecs=0\n");
   REQUIRE(d.start());
   REQUIRE(waitFor([&] { return !readFile(d.path("gc.pid")).empty(); }));
   int grandchild = std::stoi(readFile(d.path("gc.pid")));
@@ -161,8 +143,9 @@ TEST_CASE("killasgroup SIGKILLs the whole group after stopwaitsecs") {
 
 TEST_CASE("without stopasgroup or killasgroup a grandchild outlives the stop") {
   DaemonHarness d;
-  d.writeConfig(d.header() + "[program:tree]\ncommand={helpers}/spawn_grandchild {dir}/gc.pid\n"
-                             "stopwaitsecs=1\nstartsecs=0\n");
+  d.writeConfig(d.header() +
+                "[program:tree]\ncommand={helpers}/spawn_grandchild {dir}/gc.pid\n"
+                "stopwaitsecs=1\nstartsecs=0\n");
   REQUIRE(d.start());
   REQUIRE(waitFor([&] { return !readFile(d.path("gc.pid")).empty(); }));
   int grandchild = std::stoi(readFile(d.path("gc.pid")));
@@ -174,9 +157,10 @@ TEST_CASE("without stopasgroup or killasgroup a grandchild outlives the stop") {
 
 TEST_CASE("programs start in ascending priority and stop in descending priority") {
   DaemonHarness d;
-  d.writeConfig(d.header() + "[program:third]\ncommand={helpers}/sleeper\npriority=300\n"
-                             "[program:first]\ncommand={helpers}/sleeper\npriority=1\n"
-                             "[program:second]\ncommand={helpers}/sleeper\npriority=20\n");
+  d.writeConfig(d.header() +
+                "[program:third]\ncommand={helpers}/sleeper\npriority=300\n"
+                "[program:first]\ncommand={helpers}/sleeper\npriority=1\n"
+                "[program:second]\ncommand={helpers}/sleeper\npriority=20\n");
   REQUIRE(d.start());
   REQUIRE(d.waitForLogLine("spawned: 'third'"));
   std::vector<std::string> order;
@@ -194,8 +178,9 @@ TEST_CASE("programs start in ascending priority and stop in descending priority"
 
 TEST_CASE("autostart=false leaves a program stopped") {
   DaemonHarness d;
-  d.writeConfig(d.header() + "[program:manual]\ncommand={helpers}/sleeper\nautostart=false\n"
-                             "[program:auto]\ncommand={helpers}/sleeper\n");
+  d.writeConfig(d.header() +
+                "[program:manual]\ncommand={helpers}/sleeper\nautostart=false\n"
+                "[program:auto]\ncommand={helpers}/sleeper\n");
   REQUIRE(d.start());
   REQUIRE(d.waitForLogLine("success: auto entered RUNNING"));
   CHECK(d.countLogLines("manual") == 0);
@@ -203,7 +188,9 @@ TEST_CASE("autostart=false leaves a program stopped") {
 
 TEST_CASE("child output lands in its AUTO log files, stdout and stderr apart") {
   DaemonHarness d;
-  d.writeConfig(d.header() + "[program:talk]\ncommand=sh -c 'echo to-out; echo to-err >&2; exec {helpers}/sleeper'\n");
+  d.writeConfig(
+      d.header() +
+      "[program:talk]\ncommand=sh -c 'echo to-out; echo to-err >&2; exec {helpers}/sleeper'\n");
   REQUIRE(d.start());
   REQUIRE(waitFor([&] { return d.childLog("talk", "stderr") == "to-err\n"; }));
   CHECK(d.childLog("talk", "stdout").rfind("to-out\n", 0) == 0);
@@ -211,11 +198,13 @@ TEST_CASE("child output lands in its AUTO log files, stdout and stderr apart") {
 
 TEST_CASE("output written just before exit is not lost") {
   DaemonHarness d;
-  d.writeConfig(d.header() + "[program:burst]\ncommand={helpers}/chatty 5000 0 stdout exit\n"
-                             "autorestart=false\nstartsecs=0\n"
-                             "stdout_logfile={dir}/burst.log\nstdout_logfile_maxbytes=0\n");
+  d.writeConfig(d.header() +
+                "[program:burst]\ncommand={helpers}/chatty 5000 0 stdout exit\n"
+                "autorestart=false\nstartsecs=0\n"
+                "stdout_logfile={dir}/burst.log\nstdout_logfile_maxbytes=0\n");
   REQUIRE(d.start());
-  REQUIRE(waitFor([&] { return readFile(d.path("burst.log")).find("line 5000\n") != std::string::npos; }));
+  REQUIRE(waitFor(
+      [&] { return readFile(d.path("burst.log")).find("line 5000\n") != std::string::npos; }));
   std::string text = readFile(d.path("burst.log"));
   CHECK(std::count(text.begin(), text.end(), '\n') == 5000);
 }

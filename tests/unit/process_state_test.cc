@@ -60,9 +60,17 @@ const Action* find(const Actions& as, Action::Kind kind) {
 const Action* find(Actions&& as, Action::Kind kind) = delete;
 
 // Start and spawn: the machine is STARTING with a pid.
-void startRunning(ProcessStateMachine& m, FakeClock& clock, int pid = 100) {
+void spawnStarting(ProcessStateMachine& m, FakeClock& clock, int pid = 100) {
   m.start(clock.now());
   m.onSpawned(pid, clock.now());
+}
+
+// Start, spawn and outlive startsecs (1 s): the machine is RUNNING.
+void reachRunning(ProcessStateMachine& m, FakeClock& clock) {
+  spawnStarting(m, clock);
+  clock.advance(2s);
+  m.onTimer(clock.now());
+  REQUIRE(m.state() == ProcessState::kRunning);
 }
 
 }  // namespace
@@ -97,7 +105,7 @@ TEST_CASE("a spawned process logs its pid and arms the startsecs timer") {
 TEST_CASE("STARTING -> RUNNING once the process stays up for startsecs") {
   FakeClock clock;
   ProcessStateMachine m(config());
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   clock.advance(1000ms);
   Actions a = m.onTimer(clock.now());
   CHECK(m.state() == ProcessState::kRunning);
@@ -110,7 +118,7 @@ TEST_CASE(
     "STARTING -> BACKOFF when the process exits before startsecs, even with an expected code") {
   FakeClock clock;
   ProcessStateMachine m(config());
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   clock.advance(200ms);
   Actions a = m.onExit(exitStatus(0), clock.now(), true);
   CHECK(m.state() == ProcessState::kBackoff);
@@ -187,7 +195,7 @@ TEST_CASE("BACKOFF retries even with autorestart=false") {
   auto c = config();
   c.autorestart = AutoRestart::False;
   ProcessStateMachine m(c);
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   m.onExit(exitStatus(1), clock.now(), true);
   REQUIRE(m.state() == ProcessState::kBackoff);
   clock.advance(1s);
@@ -198,9 +206,7 @@ TEST_CASE(
     "RUNNING -> EXITED with an expected code logs INFO and does not restart under unexpected") {
   FakeClock clock;
   ProcessStateMachine m(config());
-  startRunning(m, clock);
-  clock.advance(2s);
-  m.onTimer(clock.now());
+  reachRunning(m, clock);
   Actions a = m.onExit(exitStatus(0), clock.now(), true);
   CHECK(m.state() == ProcessState::kExited);
   CHECK(logs(a) == std::vector<std::string>{"exited: web (exit status 0; expected)"});
@@ -213,9 +219,7 @@ TEST_CASE(
     "RUNNING -> EXITED -> STARTING at once on an unexpected code under autorestart=unexpected") {
   FakeClock clock;
   ProcessStateMachine m(config());
-  startRunning(m, clock);
-  clock.advance(2s);
-  m.onTimer(clock.now());
+  reachRunning(m, clock);
   Actions a = m.onExit(exitStatus(1), clock.now(), true);
   CHECK(logs(a).front() == "exited: web (exit status 1; not expected)");
   const Action* log = find(a, Action::Kind::Log);
@@ -230,9 +234,7 @@ TEST_CASE("autorestart=true restarts after an expected exit too") {
   auto c = config();
   c.autorestart = AutoRestart::True;
   ProcessStateMachine m(c);
-  startRunning(m, clock);
-  clock.advance(2s);
-  m.onTimer(clock.now());
+  reachRunning(m, clock);
   CHECK(has(m.onExit(exitStatus(0), clock.now(), true), Action::Kind::Spawn));
 }
 
@@ -241,9 +243,7 @@ TEST_CASE("autorestart=false never restarts an exited process") {
   auto c = config();
   c.autorestart = AutoRestart::False;
   ProcessStateMachine m(c);
-  startRunning(m, clock);
-  clock.advance(2s);
-  m.onTimer(clock.now());
+  reachRunning(m, clock);
   Actions a = m.onExit(exitStatus(1), clock.now(), true);
   CHECK_FALSE(has(a, Action::Kind::Spawn));
   CHECK(m.state() == ProcessState::kExited);
@@ -256,9 +256,7 @@ TEST_CASE("exitcodes decide what is expected - signal deaths never are") {
   c.exitcodes = {0, 2};
   c.autorestart = AutoRestart::False;
   ProcessStateMachine m(c);
-  startRunning(m, clock);
-  clock.advance(2s);
-  m.onTimer(clock.now());
+  reachRunning(m, clock);
   CHECK(logs(m.onExit(exitStatus(2), clock.now(), true)).front() ==
         "exited: web (exit status 2; expected)");
   m.start(clock.now());
@@ -274,9 +272,7 @@ TEST_CASE("no autorestart while supervisord is shutting down") {
   auto c = config();
   c.autorestart = AutoRestart::True;
   ProcessStateMachine m(c);
-  startRunning(m, clock);
-  clock.advance(2s);
-  m.onTimer(clock.now());
+  reachRunning(m, clock);
   CHECK_FALSE(has(m.onExit(exitStatus(1), clock.now(), false), Action::Kind::Spawn));
 }
 
@@ -286,7 +282,7 @@ TEST_CASE("startsecs=0: an exit while STARTING counts as RUNNING then EXITED") {
   c.startsecs = 0;
   c.autorestart = AutoRestart::False;
   ProcessStateMachine m(c);
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   Actions a = m.onExit(exitStatus(0), clock.now(), true);
   CHECK(m.state() == ProcessState::kExited);
   CHECK(logs(a) == std::vector<std::string>{"exited: web (exit status 0; expected)"});
@@ -298,9 +294,7 @@ TEST_CASE("RUNNING -> STOPPING sends stopsignal and arms stopwaitsecs") {
   c.stopsignal = SIGINT;
   c.stopwaitsecs = 7;
   ProcessStateMachine m(c);
-  startRunning(m, clock);
-  clock.advance(2s);
-  m.onTimer(clock.now());
+  reachRunning(m, clock);
   Actions a = m.stop(clock.now());
   CHECK(m.state() == ProcessState::kStopping);
   const Action* sig = find(a, Action::Kind::Signal);
@@ -313,7 +307,7 @@ TEST_CASE("RUNNING -> STOPPING sends stopsignal and arms stopwaitsecs") {
 TEST_CASE("STARTING -> STOPPING on a stop request") {
   FakeClock clock;
   ProcessStateMachine m(config());
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   m.stop(clock.now());
   CHECK(m.state() == ProcessState::kStopping);
 }
@@ -324,7 +318,7 @@ TEST_CASE("stopasgroup signals the process group") {
   c.stopasgroup = true;
   c.killasgroup = true;
   ProcessStateMachine m(c);
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   Actions actions = m.stop(clock.now());
   const Action* sig = find(actions, Action::Kind::Signal);
   REQUIRE(sig);
@@ -334,7 +328,7 @@ TEST_CASE("stopasgroup signals the process group") {
 TEST_CASE("STOPPING -> STOPPED when reaped, INFO for an expected status and WARN for a signal") {
   FakeClock clock;
   ProcessStateMachine m(config());
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   m.stop(clock.now());
   Actions a = m.onExit(signalStatus(SIGTERM), clock.now(), true);
   CHECK(m.state() == ProcessState::kStopped);
@@ -356,7 +350,7 @@ TEST_CASE("STOPPING past stopwaitsecs sends SIGKILL and repeats every stopwaitse
   c.stopasgroup = true;
   c.killasgroup = true;
   ProcessStateMachine m(c);
-  startRunning(m, clock, 77);
+  spawnStarting(m, clock, 77);
   m.stop(clock.now());
   for (int i = 0; i < 2; ++i) {
     clock.advance(3s);
@@ -412,7 +406,7 @@ TEST_CASE("EXITED and FATAL -> STARTING on a start request") {
 TEST_CASE("a start request while running is refused with a warning") {
   FakeClock clock;
   ProcessStateMachine m(config());
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   Actions a = m.start(clock.now());
   CHECK_FALSE(has(a, Action::Kind::Spawn));
   CHECK(logs(a) == std::vector<std::string>{"process 'web' already running"});
@@ -421,7 +415,7 @@ TEST_CASE("a start request while running is refused with a warning") {
 TEST_CASE("any -> UNKNOWN when a signal cannot be delivered") {
   FakeClock clock;
   ProcessStateMachine m(config());
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   m.stop(clock.now());
   m.onSignalError("Operation not permitted");
   CHECK(m.state() == ProcessState::kUnknown);
@@ -432,7 +426,7 @@ TEST_CASE("signal() sends to the pid only in signallable states") {
   FakeClock clock;
   ProcessStateMachine m(config());
   CHECK(m.signal(SIGUSR1).empty());
-  startRunning(m, clock);
+  spawnStarting(m, clock);
   Actions actions = m.signal(SIGUSR1);  // find() points into it: keep it alive
   const Action* sig = find(actions, Action::Kind::Signal);
   REQUIRE(sig);

@@ -162,15 +162,6 @@ TEST_CASE("namespecs split and join like Supervisor's options") {
   CHECK(splitNamespec("web").second == "web");
 }
 
-TEST_CASE("listMethods covers the XML-RPC API and the streaming calls, sorted") {
-  const auto& m = allMethods();
-  CHECK(std::is_sorted(m.begin(), m.end()));
-  CHECK(std::find(m.begin(), m.end(), method::kGetLogFiles) != m.end());
-  CHECK(std::find(m.begin(), m.end(), method::kTailProcessLogFollow) != m.end());
-  CHECK(std::find(m.begin(), m.end(), method::kMulticall) != m.end());
-  CHECK(std::find(m.begin(), m.end(), method::kAuth) == m.end());
-}
-
 TEST_CASE("decoding a server's structs rejects numbers out of range instead of converting them") {
   // A hostile or buggy server: 1e300 into an int was undefined behaviour.
   json j = json(ProcessInfo{});
@@ -229,7 +220,8 @@ TEST_CASE("decoding a server's structs rejects values of the wrong type with the
   CHECK_THROWS_AS(json(3).get<CallResult>(), json::type_error);
 }
 
-TEST_CASE("decoding keeps defaults for missing fields and takes in-range integers of any JSON form") {
+TEST_CASE(
+    "decoding keeps defaults for missing fields and takes in-range integers of any JSON form") {
   json j = json::object();
   auto i = j.get<ProcessInfo>();
   CHECK(i.pid == 0);
