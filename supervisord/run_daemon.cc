@@ -92,6 +92,7 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
     if (first) orphans.stopLeftovers(sd.pidfile, log);
 
     Supervisor supervisor(loop, log, *spawner, config, logs);
+    supervisor.prepareFcgiSockets();
     orphans.track(supervisor, loop);
     // The control server and friends: before daemonizing, so that their
     // errors reach the terminal with exit 2.
