@@ -71,6 +71,9 @@ struct FcgiSocketConfig {
   int backlog = 0;
   std::optional<std::pair<std::string, std::optional<std::string>>> owner;
   int mode = 0700;
+  /// The owner came from the program's user= (no socket_owner=): Supervisor
+  /// then gives the socket that user's primary group as well.
+  bool owner_is_program_user = false;
   bool operator==(const FcgiSocketConfig&) const = default;
 };
 

@@ -221,13 +221,10 @@ Result<FcgiSocketConfig> parseFcgiSocket(
     }
     path = normalize(ctx, path);
     if (!owner && user) {
-      if (!ctx.env.check_users) {
+      auto uid = ctx.env.check_users ? cv::nameToUid(*user) : Result<long long>(-1);
+      if (!ctx.env.check_users || (uid.ok() && *uid != static_cast<long long>(::getuid()))) {
         owner = std::make_pair(*user, std::nullopt);
-      } else {
-        auto uid = cv::nameToUid(*user);
-        if (uid.ok() && *uid != static_cast<long long>(::getuid())) {
-          owner = std::make_pair(*user, std::nullopt);
-        }
+        cfg.owner_is_program_user = true;
       }
     }
     cfg.url = "unix://" + path;
@@ -246,12 +243,12 @@ Result<FcgiSocketConfig> parseFcgiSocket(
     for (size_t i = 0; ok && i < colon; ++i) ok = !py::isSpace(static_cast<unsigned char>(rest[i]));
     for (size_t i = colon + 1; ok && i < rest.size(); ++i) ok = rest[i] >= '0' && rest[i] <= '9';
     if (ok) {
-      auto port = cv::integer(rest.substr(colon + 1));
-      if (port.ok()) {
-        cfg.url = "tcp://" + rest.substr(0, colon) + ":" + std::to_string(*port);
-        cfg.mode = 0;
-        return cfg;
-      }
+      // InetStreamSocketConfig: the host lower-cased, the port 1..65535.
+      auto addr = cv::inetAddress(rest);
+      if (!addr.ok()) return addr.error();
+      cfg.url = "tcp://" + py::lower(rest.substr(0, colon)) + ":" + std::to_string(addr->second);
+      cfg.mode = 0;
+      return cfg;
     }
   }
   return Error{"('Bad socket format %s', " + py::repr(sock) + ")"};

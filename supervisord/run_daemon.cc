@@ -125,6 +125,7 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
     }
 
     Supervisor supervisor(loop, log, *spawner, config, logs);
+    supervisor.prepareFcgiSockets();
     orphans.track(supervisor, loop);
     Reexec reexec(loop, log, supervisor, pidfile, orphans, launch ? *launch : LaunchInfo{});
     // The control server and friends: before daemonizing, so that their

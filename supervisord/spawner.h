@@ -21,6 +21,9 @@ struct SpawnRequest {
   std::string server_url;
   /// Fds >= 3 are closed in the child; minfds bounds the fallback loop.
   long long minfds = 1024;
+  /// An fcgi-program's listening socket: the child's fd 0 instead of a
+  /// stdin pipe (then SpawnedChild::stdin_fd is -1). -1 = a pipe.
+  int stdin_socket = -1;
 };
 
 /// A forked child as the parent sees it. Fds are the parent's ends,

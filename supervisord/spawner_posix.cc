@@ -305,6 +305,7 @@ class PosixSpawner final : public Spawner {
     };
     for (int i = 0; i < 4; ++i) {
       if (i == 2 && c.redirect_stderr) continue;
+      if (i == 0 && req.stdin_socket >= 0) continue;
       if (::pipe2(p[i], O_CLOEXEC) < 0) {
         int err = errno;
         closeAll();
@@ -314,7 +315,7 @@ class PosixSpawner final : public Spawner {
                      errnoName(err)};
       }
     }
-    plan.in_r = p[0][0];
+    plan.in_r = req.stdin_socket >= 0 ? req.stdin_socket : p[0][0];
     plan.out_w = p[1][1];
     plan.err_w = c.redirect_stderr ? p[1][1] : p[2][1];
     plan.errfd = p[3][1];
@@ -333,7 +334,7 @@ class PosixSpawner final : public Spawner {
       return Error{"unknown error during fork for " + py::repr(c.name) + ": " + errnoName(err)};
     }
     // Parent: close the child's ends, keep ours non-blocking.
-    ::close(p[0][0]);
+    if (p[0][0] >= 0) ::close(p[0][0]);
     ::close(p[1][1]);
     if (p[2][1] >= 0) ::close(p[2][1]);
     ::close(p[3][1]);

@@ -35,6 +35,7 @@ Supervisor::Supervisor(EventLoop& loop, MainLog& log, Spawner& spawner, Config c
   capture_settings_.childlogdir = config_.supervisord.childlogdir;
   capture_settings_.identifier = config_.supervisord.identifier;
   capture_settings_.strip_ansi = config_.supervisord.strip_ansi;
+  socket_opener_ = makePosixSocketOpener();
 }
 
 Supervisor::~Supervisor() {
@@ -61,6 +62,7 @@ void Supervisor::startup() {
     return a->priority < b->priority;
   });
   for (const GroupConfig* g : order) addGroupInternal(*g);
+  prepared_sockets_.clear();
 }
 
 Supervisor::Process* Supervisor::find(const ProcessId& id) const {
@@ -89,6 +91,7 @@ void Supervisor::addGroupInternal(const GroupConfig& config) {
   GroupConfig& header = group->config;
   header = config;
   std::vector<ProcessConfig>().swap(header.processes);
+  attachFcgiSocket(*group);
   Group* g = group.get();
   insertGroup(std::move(group));
   if (state_ != SupervisorState::Running) return;
@@ -168,9 +171,11 @@ void Supervisor::doSpawn(Process& p) {
   req.config = &p.machine.config();
   req.server_url = config_.serverurl.value_or("");
   req.minfds = config_.supervisord.minfds;
+  if (!takeFcgiSocket(p, req)) return;
   auto child = spawner_.spawn(req);
   if (!child) {
     apply(p, p.machine.onSpawnError(child.error().message, now()));
+    p.socket_lease.reset();
     return;
   }
   p.capture->attach(child->stdin_fd, child->stdout_fd, child->stderr_fd);
@@ -199,9 +204,12 @@ void Supervisor::childExited(int pid, int wait_status) {
     std::string why = std::move(p->exec_error);
     p->exec_error.clear();
     apply(*p, p->machine.onExecFailed(why, now()));
-    return;
+  } else {
+    apply(*p, p->machine.onExit(wait_status, now(), state_ == SupervisorState::Running));
   }
-  apply(*p, p->machine.onExit(wait_status, now(), state_ == SupervisorState::Running));
+  // A reaped child gives its pool's socket back (unless it was respawned
+  // at once, which took the reference over).
+  if (p->machine.pid() == 0) p->socket_lease.reset();
 }
 
 void Supervisor::onStateChanged(Process& p, ProcessState from, ProcessState to) {

@@ -25,6 +25,8 @@ namespace sup {
 
 class MainLog;
 struct LogRegistry;
+class ListeningSocketOpener;
+class FcgiSocketManager;
 namespace handover {
 struct State;
 }
@@ -67,6 +69,13 @@ class Supervisor {
   /// Create every group of the config (AUTO log files included) and start
   /// the autostart processes in ascending priority.
   void startup();
+  /// Tests: fcgi-program sockets from a fake instead of real ones (before
+  /// startup()). The real opener is the default.
+  void setSocketOpener(std::unique_ptr<ListeningSocketOpener> opener);
+  /// Probe the config's fcgi-program sockets now, as Supervisor does when it
+  /// creates its groups: before the control server and daemonizing, so that
+  /// the main log has its lines in its order. startup() adopts them.
+  void prepareFcgiSockets();
   /// Called (once) when everything has stopped after shutdown()/restart().
   void onFinished(std::function<void(RunOutcome)> cb) { on_finished_ = std::move(cb); }
 
@@ -187,6 +196,11 @@ class Supervisor {
   void applyUpdateAfterAdoption();
   void apply(Process& p, const Actions& actions);
   void doSpawn(Process& p);
+  // fcgi-program pools (supervisor_fcgi.cc): the group's socket manager, and
+  // the reference a spawning process takes (false: spawn error, logged).
+  std::unique_ptr<FcgiSocketManager> makeFcgiSocket(const FcgiSocketConfig& config);
+  void attachFcgiSocket(Group& g);
+  bool takeFcgiSocket(Process& p, SpawnRequest& req);
   void armTimer(Process& p, std::chrono::milliseconds delay);
   void cancelTimer(Process& p);
   void onStateChanged(Process& p, ProcessState from, ProcessState to);
@@ -204,6 +218,8 @@ class Supervisor {
   Spawner& spawner_;
   Config config_;
   CaptureSettings capture_settings_;
+  std::unique_ptr<ListeningSocketOpener> socket_opener_;
+  std::map<std::string, std::unique_ptr<FcgiSocketManager>> prepared_sockets_;  // by group
   SupervisorState state_ = SupervisorState::Running;
   std::vector<std::unique_ptr<Group>> groups_;  // start order
   std::map<int, Process*> by_pid_;

@@ -68,6 +68,17 @@ void Supervisor::requestReexec(const std::string& binary, ReexecDone done) {
   if (!reexec_handler_) return done(Error{"this supervisord cannot re-exec"});
   if (state_ != SupervisorState::Running)
     return done(Error{"supervisord is " + std::string(supervisorStateName(state_))});
+  // An fcgi-program pool's listening socket lives in its running children
+  // (fd 0) and in our lease on it; the hand-over does not carry it yet.
+  for (const auto& g : groups_) {
+    if (!g->fcgi_socket) continue;
+    for (const auto& p : g->processes) {
+      if (p->machine.pid() != 0) {
+        return done(Error{"the socket of fcgi-program '" + g->config.name +
+                          "' cannot be handed over yet: stop that group first"});
+      }
+    }
+  }
   reexec_handler_(binary, std::move(done));
 }
 
@@ -153,6 +164,7 @@ Status Supervisor::adopt(const handover::State& state) {
     }
     config.processes.clear();
     group->config = std::move(config);
+    attachFcgiSocket(*group);
     insertGroup(std::move(group));
   }
   log_.info("adopted " + std::to_string(state.processCount()) +

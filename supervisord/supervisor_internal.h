@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "supervisord/fcgi_socket_manager.h"
 #include "supervisord/supervisor.h"
 
 namespace sup {
@@ -25,10 +26,13 @@ struct Supervisor::Process {
   EventLoop::TimerId stop_report_timer = 0;
   std::vector<Waiter> waiters;
   std::string exec_error;  // why the current run's child did not exec ("" if it did)
+  FcgiSocketManager* fcgi_socket = nullptr;  // its pool's socket (fcgi-program), the group's
+  FcgiSocketManager::Lease socket_lease;     // held from spawn until the child is reaped
 };
 
 struct Supervisor::Group {
   GroupConfig config;
+  std::unique_ptr<FcgiSocketManager> fcgi_socket;   // before processes: outlives their leases
   std::vector<std::unique_ptr<Process>> processes;  // config order
 };
 

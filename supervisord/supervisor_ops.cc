@@ -307,6 +307,10 @@ bool Supervisor::sameConfig(const Group& current, const GroupConfig& fresh) {
     if (!(current.processes[i]->machine.config() == fresh.processes[i])) return false;
   GroupConfig header = fresh;
   header.processes.clear();
+  // Supervisor compares fcgi sockets by url alone (SocketConfig.__eq__): a
+  // new socket_mode, socket_owner or socket_backlog by itself changes nothing.
+  if (header.socket && current.config.socket && header.socket->url == current.config.socket->url)
+    header.socket = current.config.socket;
   return current.config == header;
 }
 

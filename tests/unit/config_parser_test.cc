@@ -231,6 +231,33 @@ TEST_CASE("fcgi programs and event listeners validate their own options", "[conf
         "Unknown event type BOGUS in [eventlistener:e] events");
 }
 
+TEST_CASE("an fcgi tcp socket has its host lower-cased and its port range-checked", "[config]") {
+  ConfigDir dir;
+  auto socketOf = [&](const std::string& url) {
+    sup::Config c = load(dir, "[supervisord]\n[fcgi-program:f]\ncommand=/bin/f\nsocket=" + url);
+    return *c.groups.at(0).socket;
+  };
+  CHECK(socketOf("tcp://LocalHost:007").url == "tcp://localhost:7");
+  CHECK(socketOf("tcp://*:9000").url == "tcp://*:9000");
+  CHECK(loadError(dir, "[supervisord]\n[fcgi-program:f]\ncommand=x\nsocket=tcp://h:70000\n") ==
+        "70000 is above upper bound (65535) in [fcgi-program:f] socket");
+  CHECK(loadError(dir, "[supervisord]\n[fcgi-program:f]\ncommand=x\nsocket=tcp://h:0\n") ==
+        "0 is below lower bound (1) in [fcgi-program:f] socket");
+  // user= without socket_owner= makes that user (and, at chown time, its
+  // primary group) the owner of a unix socket; socket_owner= alone does not.
+  sup::Config c = load(dir,
+                       "[supervisord]\n[fcgi-program:f]\ncommand=/bin/f\nuser=nobody\n"
+                       "socket=unix:///tmp/f.sock\n"
+                       "[fcgi-program:g]\ncommand=/bin/g\nsocket_owner=nobody\n"
+                       "socket=unix:///tmp/g.sock\n");
+  const sup::FcgiSocketConfig& f = *c.groups.at(0).socket;
+  const sup::FcgiSocketConfig& g = *c.groups.at(1).socket;
+  CHECK(f.owner == std::make_pair(std::string("nobody"), std::optional<std::string>()));
+  CHECK(f.owner_is_program_user);
+  CHECK(g.owner == f.owner);
+  CHECK_FALSE(g.owner_is_program_user);
+}
+
 TEST_CASE("files without [supervisord] or unreadable paths are rejected", "[config]") {
   ConfigDir dir;
   CHECK(loadError(dir, "[program:x]\ncommand=x\n") ==

@@ -40,6 +40,7 @@ class FakeSpawner : public Spawner {
   std::vector<std::string> spawned;                        // process names in spawn order
   std::map<std::string, std::vector<long long>> spawn_ms;  // name -> times of its spawns
   std::map<std::string, int> pids;                         // name -> last pid
+  std::map<std::string, int> stdin_sockets;                // name -> last stdin_socket
   std::vector<Kill> kills;
   std::set<std::string> failing;   // names whose spawn fails
   std::vector<ReapedChild> exits;  // what the next reap() reports
@@ -48,6 +49,7 @@ class FakeSpawner : public Spawner {
   Result<SpawnedChild> spawn(const SpawnRequest& req) override {
     const std::string& name = req.config->name;
     spawn_ms[name].push_back(clock_.elapsedMs());
+    stdin_sockets[name] = req.stdin_socket;
     if (failing.count(name)) return Error{"can't find command 'x'"};
     spawned.push_back(name);
     SpawnedChild c;
