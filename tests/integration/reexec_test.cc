@@ -265,3 +265,28 @@ TEST_CASE(
   CHECK(answered > 0);
   INFO("closed by an exec: " << closed);
 }
+
+TEST_CASE(
+    "reexec: a daemon SIGKILLed after re-execs still has its programs stopped by the next "
+    "one's orphan guard") {
+  DaemonHarness d;
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() +
+                "[program:a]\ncommand={helpers}/sleeper 100000\nstartsecs=0\n"
+                "[program:b]\ncommand={helpers}/sleeper 100000\nstartsecs=0\n");
+  REQUIRE(d.start());
+  REQUIRE(waitFor([&] { return allRunning(d, 2); }));
+  REQUIRE(reexecCtl(d).find("Re-executed") == 0);
+  REQUIRE(reexecCtl(d).find("Re-executed") == 0);
+  auto before = processes(d);
+  // Adopted programs are still recorded for the orphan guard.
+  std::string records = readFile(d.pidfilePath() + ".children");
+  CHECK(records.find(std::to_string(before["a"].pid) + " ") != std::string::npos);
+  CHECK(records.find(std::to_string(before["b"].pid) + " ") != std::string::npos);
+  REQUIRE(d.signal(SIGKILL));
+  REQUIRE(d.waitForExit() == 128 + SIGKILL);
+  REQUIRE(d.start());
+  REQUIRE(waitFor([&] { return allRunning(d, 2); }));
+  CHECK(d.countLogLines("stopping orphan 'a:a' \\(pid " + std::to_string(before["a"].pid)) == 1);
+  CHECK(d.countLogLines("stopping orphan 'b:b' \\(pid " + std::to_string(before["b"].pid)) == 1);
+  CHECK(waitFor([&] { return !processAlive(before["a"].pid) && !processAlive(before["b"].pid); }));
+}
