@@ -149,7 +149,8 @@ void OutputCapture::attach(int stdin_fd, int stdout_fd, int stderr_fd) {
     if (s->fd < 0) continue;
     // A 1 MiB pipe lets a chatty child run ahead of us between wake-ups
     // (best effort: capped by /proc/sys/fs/pipe-max-size for non-root).
-    ::fcntl(s->fd, F_SETPIPE_SZ, 1 << 20);
+    // (Not again for a pipe that has it: an adopted one after a re-exec.)
+    if (::fcntl(s->fd, F_GETPIPE_SZ) < (1 << 20)) ::fcntl(s->fd, F_SETPIPE_SZ, 1 << 20);
     loop_.watch(s->fd, EPOLLIN, [this, s](uint32_t) { onReadable(*s); });
   }
 }

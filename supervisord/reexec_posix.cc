@@ -328,8 +328,9 @@ IncomingHandOver takeIncomingHandOver() {
     }
   }
   std::vector<int> named = in.state ? in.state->fds() : std::vector<int>{};
+  std::sort(named.begin(), named.end());
   for (int fd : openFds()) {
-    if (std::find(named.begin(), named.end(), fd) != named.end()) continue;
+    if (std::binary_search(named.begin(), named.end(), fd)) continue;
     struct stat st {};
     if (!in.state && ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
       ::fcntl(fd, F_SETFD, FD_CLOEXEC);

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstring>
 #include <set>
+#include <tuple>
 
 #include "common/signal_names.h"
 #include "supervisord/main_log.h"
@@ -110,6 +111,12 @@ void Supervisor::addGroupInternal(const GroupConfig& config) {
 // Keep groups_ in start order (priority, then name) like the config.
 void Supervisor::insertGroup(std::unique_ptr<Group> group) {
   const GroupConfig& config = group->config;
+  // Groups mostly come in start order (startup, adoption): append in O(1).
+  const GroupConfig& last = groups_.empty() ? config : groups_.back()->config;
+  if (std::tie(last.priority, last.name) <= std::tie(config.priority, config.name)) {
+    groups_.push_back(std::move(group));
+    return;
+  }
   auto pos = std::find_if(groups_.begin(), groups_.end(), [&](const auto& other) {
     return std::make_pair(other->config.priority, other->config.name) >
            std::make_pair(config.priority, config.name);
