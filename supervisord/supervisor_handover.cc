@@ -29,6 +29,14 @@ EventLoop::TimePoint fromNanos(std::int64_t ns) {
       std::chrono::duration_cast<EventLoop::TimePoint::duration>(Nanos(ns)));
 }
 
+// A config as hand-over text. Config values may hold bytes that are not
+// UTF-8, which nlohmann's dump() refuses: they become U+FFFD, the same way in
+// both images (and only the text of command= and the like is lost for a
+// program read back to be stopped).
+std::string text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -38,10 +46,10 @@ std::string joined(const std::vector<std::string>& names) {
 // Does the freshly parsed group say exactly what the previous image ran?
 bool sameAsHandedOver(const GroupConfig& fresh, const handover::Group& old) {
   if (fresh.processes.size() != old.processes.size()) return false;
-  if (groupHeaderJson(fresh).dump() != old.header_json) return false;
+  if (text(groupHeaderJson(fresh)) != old.header_json) return false;
   for (std::size_t i = 0; i < old.processes.size(); ++i) {
     if (fresh.processes[i].name != old.processes[i].name) return false;
-    if (processConfigJson(fresh.processes[i]).dump() != old.processes[i].config_json) return false;
+    if (text(processConfigJson(fresh.processes[i])) != old.processes[i].config_json) return false;
   }
   return true;
 }
@@ -86,11 +94,11 @@ void Supervisor::handOver(handover::State& into) const {
   for (const auto& g : groups_) {
     handover::Group hg;
     hg.name = g->config.name;
-    hg.header_json = groupHeaderJson(g->config).dump();
+    hg.header_json = text(groupHeaderJson(g->config));
     for (const auto& p : g->processes) {
       handover::Process hp;
       hp.name = p->id.name;
-      hp.config_json = processConfigJson(p->machine.config()).dump();
+      hp.config_json = text(processConfigJson(p->machine.config()));
       ProcessStateMachine::Snapshot s = p->machine.snapshot();
       hp.state = static_cast<int>(s.state);
       hp.pid = s.pid;

@@ -161,3 +161,16 @@ TEST_CASE("adopt: a config the new image cannot read back adopts nothing") {
   CHECK(st.error().message.find("process config") != std::string::npos);
   CHECK(next.allProcessIds().empty());
 }
+
+TEST_CASE("adopt: a config holding bytes that are not UTF-8 is handed over and adopted unchanged") {
+  GroupConfig g = group("odd", 1);
+  g.processes[0].command = "/bin/true \xff\xfe";
+  g.processes[0].environment["X"] = "\xc3";
+  Fixture f({g});
+  f.sup->startup();
+  handover::State state = handOver(f);
+  int pid = f.spawner.pids.at("odd");
+  NewImage next(f, {g}, state);
+  CHECK(next.sup->processInfo({"odd", "odd"})->pid == pid);
+  CHECK(f.spawner.kills.empty());
+}
