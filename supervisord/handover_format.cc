@@ -408,6 +408,15 @@ std::vector<int> State::fds() const {
   return out;
 }
 
+std::vector<int> State::pipeFds() const {
+  std::vector<int> out;
+  for (const auto& g : groups)
+    for (const auto& p : g.processes)
+      for (int fd : {p.stdin_fd, p.out.fd, p.err.fd})
+        if (fd >= 0) out.push_back(fd);
+  return out;
+}
+
 std::string encode(const State& state) {
   Writer body;
   body.integer(kEncodedAt, state.encoded_at_mono_ns);

@@ -97,6 +97,8 @@ struct State {
   std::size_t processCount() const;
   /// Every fd the hand-over names (pidfile, listeners, pipes).
   std::vector<int> fds() const;
+  /// The processes' pipes alone.
+  std::vector<int> pipeFds() const;
 };
 
 std::string encode(const State& state);

@@ -191,12 +191,7 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
         log.critical("cannot adopt the programs of the previous image: " + st.error().message +
                      "; stopping them as a killed supervisord's leftovers and starting afresh");
         orphans.stopLeftovers(sd.pidfile, log);
-        std::vector<int> pipes;
-        for (const auto& g : adopting->groups)
-          for (const auto& p : g.processes)
-            for (int fd : {p.stdin_fd, p.out.fd, p.err.fd})
-              if (fd >= 0) pipes.push_back(fd);
-        closeFds(pipes);
+        closeFds(adopting->pipeFds());
         supervisor.startup();
       }
       // Children that exited during the exec are zombies waiting for us.
