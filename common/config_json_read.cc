@@ -15,27 +15,27 @@ class Reader {
   explicit Reader(const json& j) : j_(j) {
     if (!j.is_object()) error_ = "not an object";
   }
-  const json* at(const char* key) {
+  const json* at(const std::string& key) {
     if (!error_.empty()) return nullptr;
     auto it = j_.find(key);
     if (it == j_.end()) {
-      error_ = std::string("missing key '") + key + "'";
+      error_ = "missing key '" + key + "'";
       return nullptr;
     }
     return &*it;
   }
   template <class T>
-  void get(const char* key, T& out) {
+  void get(const std::string& key, T& out) {
     const json* v = at(key);
     if (!v) return;
     try {
       out = v->get<T>();
     } catch (const json::exception&) {
-      error_ = std::string("bad value for '") + key + "'";
+      error_ = "bad value for '" + key + "'";
     }
   }
   template <class T>
-  void optional(const char* key, std::optional<T>& out) {
+  void optional(const std::string& key, std::optional<T>& out) {
     const json* v = at(key);
     if (!v) return;
     if (v->is_null()) {
@@ -65,7 +65,7 @@ std::optional<int> octalText(const std::string& s) {
   return negative ? -v : v;
 }
 
-void readLogFile(Reader& r, const char* key, LogFileSpec& spec) {
+void readLogFile(Reader& r, const std::string& key, LogFileSpec& spec) {
   const json* v = r.at(key);
   if (!v) return;
   if (v->is_null()) {
@@ -76,8 +76,19 @@ void readLogFile(Reader& r, const char* key, LogFileSpec& spec) {
     spec.kind = LogFileSpec::Kind::Path;
     spec.path = v->get<std::string>();
   } else {
-    r.fail(std::string("bad value for '") + key + "'");
+    r.fail("bad value for '" + key + "'");
   }
+}
+
+// The six "<channel>_..." keys of one stream.
+void readStream(Reader& r, const std::string& channel, StreamLogConfig& s) {
+  auto key = [&](const char* suffix) { return channel + suffix; };
+  readLogFile(r, key("_logfile"), s.logfile);
+  r.get(key("_logfile_maxbytes"), s.logfile_maxbytes);
+  r.get(key("_logfile_backups"), s.logfile_backups);
+  r.get(key("_capture_maxbytes"), s.capture_maxbytes);
+  r.get(key("_events_enabled"), s.events_enabled);
+  r.get(key("_syslog"), s.syslog);
 }
 
 }  // namespace
@@ -128,18 +139,8 @@ Result<ProcessConfig> processConfigFromJson(const json& j) {
   r.get("redirect_stderr", p.redirect_stderr);
   r.get("environment", p.environment);
   r.optional("serverurl", p.serverurl);
-  readLogFile(r, "stdout_logfile", p.stdout_log.logfile);
-  r.get("stdout_logfile_maxbytes", p.stdout_log.logfile_maxbytes);
-  r.get("stdout_logfile_backups", p.stdout_log.logfile_backups);
-  r.get("stdout_capture_maxbytes", p.stdout_log.capture_maxbytes);
-  r.get("stdout_events_enabled", p.stdout_log.events_enabled);
-  r.get("stdout_syslog", p.stdout_log.syslog);
-  readLogFile(r, "stderr_logfile", p.stderr_log.logfile);
-  r.get("stderr_logfile_maxbytes", p.stderr_log.logfile_maxbytes);
-  r.get("stderr_logfile_backups", p.stderr_log.logfile_backups);
-  r.get("stderr_capture_maxbytes", p.stderr_log.capture_maxbytes);
-  r.get("stderr_events_enabled", p.stderr_log.events_enabled);
-  r.get("stderr_syslog", p.stderr_log.syslog);
+  readStream(r, "stdout", p.stdout_log);
+  readStream(r, "stderr", p.stderr_log);
   if (!r.error().empty()) return Error{"process config: " + r.error()};
   return p;
 }
