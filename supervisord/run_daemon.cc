@@ -196,6 +196,9 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       }
       // Children that exited during the exec are zombies waiting for us.
       supervisor.reap();
+      // Its configs and unwritten bytes are the processes' now: free the copy.
+      incoming->state.reset();
+      adopting = nullptr;
     } else {
       supervisor.startup();
     }
