@@ -3,6 +3,7 @@
 // AUTO log cleanup, daemonizing, then the Supervisor on the event loop.
 #include "supervisord/run_daemon.h"
 
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -196,9 +197,11 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       }
       // Children that exited during the exec are zombies waiting for us.
       supervisor.reap();
-      // Its configs and unwritten bytes are the processes' now: free the copy.
+      // Its configs and unwritten bytes are the processes' now: free the copy,
+      // and give the memory back (the daemon's RSS is a target).
       incoming->state.reset();
       adopting = nullptr;
+      ::malloc_trim(0);
     } else {
       supervisor.startup();
     }
