@@ -96,14 +96,16 @@ const char* kindName(GroupConfig::Kind k) {
   return "program";
 }
 
-json groupJson(const GroupConfig& g) {
-  json procs = json::array();
-  for (const auto& p : g.processes) procs.push_back(processJson(p));
+json groupJson(const GroupConfig& g, bool with_processes = true) {
   json j{{"name", g.name},
          {"kind", kindName(g.kind)},
          {"priority", g.priority},
-         {"shadowed", g.shadowed},
-         {"processes", procs}};
+         {"shadowed", g.shadowed}};
+  if (with_processes) {
+    json procs = json::array();
+    for (const auto& p : g.processes) procs.push_back(processJson(p));
+    j["processes"] = std::move(procs);
+  }
   if (g.kind == GroupConfig::Kind::EventListener) {
     j["buffer_size"] = g.buffer_size;
     j["events"] = g.events;
@@ -121,7 +123,7 @@ json groupJson(const GroupConfig& g) {
 }
 
 json supervisordJson(const SupervisordConfig& s) {
-  return json{{"logfile", s.logfile},
+  json j{{"logfile", s.logfile},
               {"pidfile", s.pidfile},
               {"logfile_maxbytes", s.logfile_maxbytes},
               {"logfile_backups", s.logfile_backups},
@@ -138,6 +140,9 @@ json supervisordJson(const SupervisordConfig& s) {
               {"directory", optionalString(s.directory)},
               {"childlogdir", s.childlogdir},
               {"environment", s.environment}};
+  // Our own keys only when set: Supervisor's output (the corpus) has none.
+  if (s.restart_keeps_programs) j["restart_keeps_programs"] = true;
+  return j;
 }
 
 json serverJson(const ServerConfig& c) {
@@ -158,6 +163,14 @@ json serverJson(const ServerConfig& c) {
 }
 
 }  // namespace
+
+json processConfigJson(const ProcessConfig& process) {
+  return processJson(process);
+}
+
+json groupHeaderJson(const GroupConfig& group) {
+  return groupJson(group, /*with_processes=*/false);
+}
 
 json iniToJson(const IniDocument& ini) {
   json j = json::object();

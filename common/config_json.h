@@ -17,4 +17,10 @@ nlohmann::json configToJson(const ParseOutcome& outcome);
 /// Just the raw INI layer: {section: {key: value}} plus DEFAULT if non-empty.
 nlohmann::json iniToJson(const IniDocument& ini);
 
+/// One element of "groups"[].processes, and a group without its processes:
+/// the re-exec hand-over carries configs in this schema
+/// (common/config_json_read.h reads them back).
+nlohmann::json processConfigJson(const ProcessConfig& process);
+nlohmann::json groupHeaderJson(const GroupConfig& group);
+
 }  // namespace sup

@@ -108,6 +108,9 @@ struct SupervisordConfig {
   bool silent = false;
   bool nocleanup = false;
   bool strip_ansi = false;
+  /// Ours: `service supervisord restart` and package upgrades re-exec the
+  /// daemon instead of stopping and starting it (docs/reexec.md).
+  bool restart_keeps_programs = false;
   long long minfds = 1024;
   long long minprocs = 200;
   int umask = 022;

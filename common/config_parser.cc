@@ -162,6 +162,8 @@ Status readSupervisord(ParseContext& ctx, SupervisordConfig& s) {
   SUP_SET(s.childlogdir, as("childlogdir", defaultTempDir(ctx.opts), directory));
   SUP_SET(s.nocleanup, as("nocleanup", "false", cv::boolean));
   SUP_SET(s.strip_ansi, as("strip_ansi", "false", cv::boolean));
+  // Ours (Python Supervisor ignores the key): docs/reexec.md.
+  SUP_SET(s.restart_keeps_programs, as("restart_keeps_programs", "false", cv::boolean));
   // Expanded twice, as 4.2.5 does: once by saneget, once more here.
   SUP_TRY(environ_once, str("environment", ""));
   FormatNames second = ctx.environ_expansions;

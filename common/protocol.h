@@ -88,6 +88,10 @@ inline constexpr std::string_view kGetLogFiles = "supervisor.getLogFiles";
 inline constexpr std::string_view kRotateProcessLogs = "supervisor.rotateProcessLogs";
 inline constexpr std::string_view kRotateAllProcessLogs = "supervisor.rotateAllProcessLogs";
 inline constexpr std::string_view kRotateLog = "supervisor.rotateLog";
+/// Re-exec in place, programs kept running (docs/reexec.md). params [] or
+/// [binary] -> true just before the exec; FAILED with the reason when the
+/// binary cannot take over (the running daemon is kept).
+inline constexpr std::string_view kReexec = "supervisor.reexec";
 
 inline constexpr std::string_view kListMethods = "system.listMethods";
 inline constexpr std::string_view kMethodHelp = "system.methodHelp";

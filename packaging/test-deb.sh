@@ -8,8 +8,9 @@
 # (packaging/build-deb.sh), runs lintian, then installs the package and
 # drives the service the way users do: service supervisord start / status /
 # restart / force-reload / stop, supervisorctl status, an upgrade over itself
-# that must keep a changed conffile, and a purge that must leave nothing
-# running. Every wait has a deadline; each check prints PASS or FAIL, and the
+# that must keep a changed conffile, restarts and an upgrade with
+# restart_keeps_programs = true that must keep every pid, and a purge that
+# must leave nothing running. Every wait has a deadline; each check prints PASS or FAIL, and the
 # exit status is non-zero if any check failed.
 #
 # The machine is left as found: Debian's "supervisor" package, which ours
@@ -390,6 +391,46 @@ check "postinst restarted the daemon on upgrade (new pid, program runs)" daemon_
 check "upgrade kept the changed conffile" \
     grep -q "local change kept by upgrades" /etc/supervisor/supervisord.conf
 check "no daemon left from before the upgrade" test ! -d "/proc/$old_daemon"
+
+# ------------------------------------------------- restart_keeps_programs
+# With the option on, restart and the upgrade re-exec the daemon in place:
+# the daemon's pid and the program's pid stay, and after the upgrade the
+# daemon runs the new binary (its old, replaced one is "(deleted)").
+echo "-- restart_keeps_programs = true: restart and upgrade keep every pid"
+sed -i 's/^\[supervisord\]$/&\nrestart_keeps_programs = true/' /etc/supervisor/supervisord.conf
+check "restart_keeps_programs = true in supervisord.conf" \
+    grep -qx "restart_keeps_programs = true" /etc/supervisor/supervisord.conf
+pids_kept() { # pids_kept WHAT: daemon and program pids are still $keep_daemon and $keep_program
+    local d p
+    d=$(daemon_pid) && p=$(program_pid) && [[ $d == "$keep_daemon" && $p == "$keep_program" ]] &&
+        pass "$1 kept the daemon ($d) and the program ($p)" ||
+        fail "$1: daemon $keep_daemon -> ${d:-none}, program $keep_program -> ${p:-none}"
+}
+keep_daemon=$(daemon_pid)
+keep_program=$(program_pid)
+# Under systemd, "service ... restart" is systemctl's (which ends the unit's
+# processes): there the init script's own "reexec" action is what users run.
+restart_action=restart
+[[ -d /run/systemd/system ]] && restart_action=reexec
+for i in 1 2; do
+    if service_ok "$restart_action"; then
+        pids_kept "service supervisord $restart_action ($i/2)"
+    else
+        fail "service supervisord $restart_action ($i/2) exited non-zero"
+    fi
+done
+grep -q "adopted 1 processes from the previous image" /var/log/supervisor/supervisord.log &&
+    pass "the main log says the program was adopted" || fail "no adoption line in the main log"
+if dpkg -i --force-confdef --force-confold "$deb" >>"$log" 2>&1; then
+    pass "dpkg -i over the installed package with restart_keeps_programs = true"
+else
+    fail "dpkg -i over the installed package with restart_keeps_programs = true"
+fi
+pids_kept "the upgrade"
+exe_now() { [[ $(readlink "/proc/$keep_daemon/exe") == /usr/bin/supervisord ]]; }
+check "after the upgrade the daemon runs the installed binary, not the replaced one" \
+    wait_for 10 exe_now
+sed -i '/^restart_keeps_programs = true$/d' /etc/supervisor/supervisord.conf
 
 # ---------------------------------------------------------------- stop
 check "service supervisord stop" service_ok stop

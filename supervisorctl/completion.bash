@@ -21,7 +21,7 @@ _supervisorctl() {
   local cur prev
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="add avail clear exit fg find grep help logrotate maintail open pid quit reload remove
+  local commands="add avail clear exit fg find grep help logrotate maintail open pid quit reexec reload remove
     reread restart shutdown signal start status stop tail update version"
   local opts="-c --configuration -h --help -i --interactive -s --serverurl -u --username
     -p --password -r --history-file --json"

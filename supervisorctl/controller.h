@@ -75,6 +75,7 @@ class Controller {
   void doAdd(const std::string& arg);
   void doRemove(const std::string& arg);
   void doReload(const std::string& arg);
+  void doReexec(const std::string& arg);  // cmd_reexec.cc
   void doShutdown(const std::string& arg);
   void doVersion(const std::string& arg);
   void doOpen(const std::string& arg);

@@ -88,6 +88,10 @@ std::span<const CtlCommand> ctlCommands() {
        "find [options] [<name>...]\tList the log files of processes (see find --help)"},
       {"grep", &C::doGrep, kUnlisted, kLogSearch,
        "grep [options] PATTERN [<name>...]\tSearch process logs (see grep --help)"},
+      {"reexec", &C::doReexec, kUnlisted, kNone,
+       "reexec\t\t\tRe-execute the remote supervisord in place, its programs kept running.\n"
+       "reexec --binary PATH\tRe-execute it as another supervisord binary\n"
+       "reexec --no-wait\tDo not wait for the new image to answer"},
       {"logrotate", &C::doLogrotate, kUnlisted, kLogrotate,
        "logrotate <name>\t\tRotate a process' log files now.\n"
        "logrotate <gname>:*\t\tRotate the log files of every process in a group\n"

@@ -34,6 +34,14 @@ class CaptureMode {
   bool capturing() const { return capturing_; }
   /// The capture log's contents so far.
   const std::string& captured() const { return captured_; }
+  /// Bytes held back because they may begin a token.
+  const std::string& held() const { return held_; }
+  /// Continue where another CaptureMode left off (re-exec).
+  void restore(bool capturing, std::string held, std::string captured) {
+    capturing_ = capturing;
+    held_ = std::move(held);
+    captured_ = std::move(captured);
+  }
 
  private:
   void route(std::string_view data, const Sink& to_log);

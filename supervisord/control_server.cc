@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "supervisord/listener_registry.h"
+
 namespace sup {
 
 namespace {
@@ -165,6 +167,16 @@ ControlServer::~ControlServer() {
 
 Status ControlServer::open() {
   const std::string& path = options_.path;
+  // After a re-exec the previous image's socket is still listening here,
+  // with clients waiting in its backlog: keep it (listener_registry.h).
+  if (int fd = listenerRegistry().takeInherited(unixListenerAddress(path)); fd >= 0) {
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    ::chmod(path.c_str(), options_.chmod);
+    if (options_.chown_uid != static_cast<uid_t>(-1) ||
+        options_.chown_gid != static_cast<gid_t>(-1))
+      (void)::chown(path.c_str(), options_.chown_uid, options_.chown_gid);
+    return listenOn(fd);
+  }
   sockaddr_un addr;
   // Bind under a private name, set mode and owner, then rename into place, so
   // the socket is never reachable with the umask's permissions.
@@ -209,8 +221,13 @@ Status ControlServer::open() {
   }
   if (::listen(fd, 128) < 0) return fail(errno);
   if (::rename(temp.c_str(), path.c_str()) < 0) return fail(errno);
+  return listenOn(fd);
+}
+
+Status ControlServer::listenOn(int fd) {
   listen_fd_ = fd;
   bound_ = true;
+  listenerRegistry().add(unixListenerAddress(options_.path), fd);
   reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   loop_.watch(listen_fd_, EPOLLIN, [this](std::uint32_t) { acceptAll(); });
   return okStatus();
@@ -227,6 +244,7 @@ void ControlServer::close() {
   }
   if (listen_fd_ >= 0) {
     loop_.unwatch(listen_fd_);
+    listenerRegistry().remove(listen_fd_);
     ::close(listen_fd_);
     listen_fd_ = -1;
   }

@@ -138,6 +138,8 @@ class ControlServer {
 
  private:
   friend class ControlConnection;
+  /// Start accepting on a bound, listening socket.
+  Status listenOn(int fd);
   void acceptAll();
   /// accept() hit EMFILE/ENFILE: refuse the oldest pending client with a
   /// clear error through the reserve descriptor (or pause the listener when

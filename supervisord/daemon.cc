@@ -40,6 +40,13 @@ Status PidFile::lock(const std::string& path) {
   return okStatus();
 }
 
+void PidFile::adopt(const std::string& path, int fd) {
+  if (fd_ >= 0) ::close(fd_);
+  path_ = path;
+  fd_ = fd;
+  ::fcntl(fd_, F_SETFD, FD_CLOEXEC);
+}
+
 Status PidFile::write() {
   std::string text = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd_, 0) < 0 || ::pwrite(fd_, text.data(), text.size(), 0) < 0)

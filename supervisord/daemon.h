@@ -22,6 +22,10 @@ class PidFile {
 
   /// Open and lock `path`. Error text names the holder's pid when known.
   Status lock(const std::string& path);
+  /// Take over `fd`, already open on `path` and locked (after a re-exec).
+  void adopt(const std::string& path, int fd);
+  /// The locked fd (-1 when none), for the re-exec hand-over.
+  int fd() const { return fd_; }
   /// Write "<getpid()>\n" (after daemonizing, so the pid is the daemon's).
   Status write();
   /// Remove the file (clean exit) and drop the lock.

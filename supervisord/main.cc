@@ -3,6 +3,7 @@
 // Supervisor on the event loop until a shutdown; a restart (SIGHUP, or the
 // control API) re-reads the config and runs again in the same process.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "supervisord/control_api.h"
 #include "supervisord/daemon_options.h"
 #include "supervisord/print_config.h"
+#include "supervisord/reexec.h"
 #include "supervisord/run_daemon.h"
 
 namespace sup {
@@ -22,6 +24,10 @@ static int usageError(const std::string& argv0, const std::string& msg) {
 
 int main(int argc, char** argv) {
   using namespace sup;
+  // A re-exec's new image: take what the previous one handed over before
+  // anything else opens an fd (reexec.h).
+  LaunchInfo launch = currentLaunch(argc, argv);
+  IncomingHandOver incoming = takeIncomingHandOver();
   auto parsed = parseDaemonOptions(argc, argv);
   std::string argv0 = argc > 0 ? argv[0] : "supervisord";
   if (!parsed.options) return usageError(argv0, parsed.error);
@@ -52,9 +58,19 @@ int main(int argc, char** argv) {
     popts.check_users = false;
     return printConfigMain(path, popts, argv0);
   }
+  if (std::getenv(kReexecProbeEnv)) {
+    // A running supervisord asks whether this binary can take over from it.
+    auto config = loadConfig(path, popts);
+    if (!config) {
+      std::printf("Error: %s\n", config.error().message.c_str());
+      return 2;
+    }
+    std::fputs(probeAnswer().c_str(), stdout);
+    return 0;
+  }
   try {
     ConfigLoader load = [&] { return loadConfig(path, popts); };
-    return runDaemon(load, argv0, controlApiFactory(load));
+    return runDaemon(load, argv0, controlApiFactory(load), &launch, &incoming);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "supervisord: fatal: %s\n", e.what());
     return 1;

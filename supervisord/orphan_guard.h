@@ -112,6 +112,11 @@ class OrphanGuard {
   /// largest stopwaitsecs, then up to 2 s after SIGKILL), log one line per
   /// orphan, and keep the file there from now on.
   void stopLeftovers(const std::string& pidfile, MainLog& log);
+  /// After a re-exec, instead of stopLeftovers(): the children the file
+  /// lists are this process's own, adopted; keep recording from there.
+  void resume(const std::string& pidfile, MainLog& log);
+  /// Write the file now if a write is pending (just before a re-exec).
+  void saveNow();
   /// `inner`, recording each child it spawns in the state file.
   std::unique_ptr<Spawner> wrap(std::unique_ptr<Spawner> inner);
   /// Drop a process's record whenever `supervisor` sees it without a pid

@@ -180,6 +180,19 @@ void OrphanGuard::save() {
   write_failed_ = !ok;
 }
 
+void OrphanGuard::resume(const std::string& pidfile, MainLog& log) {
+  log_ = &log;
+  path_ = childStatePath(pidfile);
+  boot_id_ = readBootId();
+  children_.clear();
+  for (const ChildRecord& r : parseChildState(slurp(path_)).children) children_[r.name] = r;
+}
+
+void OrphanGuard::saveNow() {
+  if (path_.empty() || !save_pending_) return;
+  save();
+}
+
 void OrphanGuard::stopLeftovers(const std::string& pidfile, MainLog& log) {
   log_ = &log;
   path_ = childStatePath(pidfile);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/py_text.h"
+#include "supervisord/handover_format.h"
 #include "supervisord/log_registry.h"
 #include "supervisord/main_log.h"
 
@@ -68,11 +69,18 @@ std::string stripAnsi(std::string_view data) {
   return out;
 }
 
+namespace {
+const std::string& adoptedPath(const handover::Process& p, bool err) {
+  return err ? p.err.path : p.out.path;
+}
+}  // namespace
+
 OutputCapture::OutputCapture(EventLoop& loop, MainLog& log, const ProcessConfig& config,
-                             const CaptureSettings& settings)
+                             const CaptureSettings& settings, const handover::Process* adopted)
     : loop_(loop), log_(log), name_(config.name), settings_(settings) {
-  setupStream(stdout_, config.stdout_log);
-  if (!config.redirect_stderr) setupStream(stderr_, config.stderr_log);
+  setupStream(stdout_, config.stdout_log, adopted ? &adoptedPath(*adopted, false) : nullptr);
+  if (!config.redirect_stderr)
+    setupStream(stderr_, config.stderr_log, adopted ? &adoptedPath(*adopted, true) : nullptr);
 }
 
 OutputCapture::~OutputCapture() {
@@ -88,7 +96,8 @@ OutputCapture::~OutputCapture() {
   }
 }
 
-void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg) {
+void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg,
+                                const std::string* auto_path) {
   if (cfg.syslog) {
     std::string what = "'" + name_ + "' " + s.channel + " syslog " + settings_.syslog_path;
     s.syslog = std::make_unique<SyslogSink>(
@@ -103,7 +112,9 @@ void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg) {
   }
   if (cfg.capture_maxbytes > 0) s.capture = std::make_unique<CaptureMode>(cfg.capture_maxbytes);
   if (cfg.logfile.kind == LogFileSpec::Kind::None) return;
-  if (cfg.logfile.kind == LogFileSpec::Kind::Auto) {
+  if (cfg.logfile.kind == LogFileSpec::Kind::Auto && auto_path && !auto_path->empty()) {
+    s.path = *auto_path;  // the previous image's AUTO file, still in use
+  } else if (cfg.logfile.kind == LogFileSpec::Kind::Auto) {
     std::string tmpl = settings_.childlogdir + "/" + name_ + "-" + s.channel + "---" +
                        settings_.identifier + "-XXXXXX.log";
     int fd = ::mkstemps(tmpl.data(), 4);
@@ -138,7 +149,8 @@ void OutputCapture::attach(int stdin_fd, int stdout_fd, int stderr_fd) {
     if (s->fd < 0) continue;
     // A 1 MiB pipe lets a chatty child run ahead of us between wake-ups
     // (best effort: capped by /proc/sys/fs/pipe-max-size for non-root).
-    ::fcntl(s->fd, F_SETPIPE_SZ, 1 << 20);
+    // (Not again for a pipe that has it: an adopted one after a re-exec.)
+    if (::fcntl(s->fd, F_GETPIPE_SZ) < (1 << 20)) ::fcntl(s->fd, F_SETPIPE_SZ, 1 << 20);
     loop_.watch(s->fd, EPOLLIN, [this, s](uint32_t) { onReadable(*s); });
   }
 }

@@ -17,6 +17,9 @@ namespace sup {
 
 class MainLog;
 struct LogRegistry;
+namespace handover {
+struct Process;
+}
 
 /// Daemon-wide settings that shape child logs.
 struct CaptureSettings {
@@ -49,8 +52,9 @@ class OutputCapture {
  public:
   /// Resolves the log file names (creating AUTO files with mkstemp) and
   /// opens them; failures are logged, and that stream is discarded.
+  /// An `adopted` process (re-exec) keeps its AUTO log files' names.
   OutputCapture(EventLoop& loop, MainLog& log, const ProcessConfig& config,
-                const CaptureSettings& settings);
+                const CaptureSettings& settings, const handover::Process* adopted = nullptr);
   ~OutputCapture();
   OutputCapture(const OutputCapture&) = delete;
   OutputCapture& operator=(const OutputCapture&) = delete;
@@ -67,6 +71,12 @@ class OutputCapture {
   void reopen();
   /// Remove and reopen both files (clearProcessLogs). False on failure.
   bool clear();
+  /// Re-exec (output_capture_handover.cc): the pipes' fds and everything
+  /// read from them but not yet written anywhere, into `into`. Nothing
+  /// changes here: if the exec fails, capture goes on as before.
+  void handOver(handover::Process& into) const;
+  /// The new image: read `from`'s pipes and continue its unwritten bytes.
+  void resume(const handover::Process& from);
   /// Queue bytes for the child's stdin. Returns 0, or EPIPE when there is no
   /// stdin to write to (not running, or the child closed it).
   int sendStdin(std::string_view data);
@@ -102,7 +112,7 @@ class OutputCapture {
   void store(Stream& s, std::string_view data);
   void keep(Stream& s, std::string_view data);
   void retryPending(Stream& s);
-  void setupStream(Stream& s, const StreamLogConfig& cfg);
+  void setupStream(Stream& s, const StreamLogConfig& cfg, const std::string* auto_path);
   void onReadable(Stream& s);
   bool readOnce(Stream& s);  // false when the pipe is empty, at EOF or error
   /// No one needs to see this stream's bytes: they may go pipe -> file.

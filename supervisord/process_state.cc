@@ -263,4 +263,22 @@ Actions ProcessStateMachine::onSignalError(const std::string& message) {
   return out;
 }
 
+ProcessStateMachine::Snapshot ProcessStateMachine::snapshot() const {
+  return Snapshot{state_,          pid_,           backoff_,      killing_,    ever_started_,
+                  laststart_,      laststart_wall_, laststop_wall_, spawnerr_, exitstatus_};
+}
+
+void ProcessStateMachine::restore(const Snapshot& s) {
+  state_ = s.state;
+  pid_ = s.pid;
+  backoff_ = s.backoff;
+  killing_ = s.killing;
+  ever_started_ = s.ever_started;
+  laststart_ = s.laststart;
+  laststart_wall_ = s.laststart_wall;
+  laststop_wall_ = s.laststop_wall;
+  spawnerr_ = s.spawnerr;
+  exitstatus_ = s.exitstatus;
+}
+
 }  // namespace sup

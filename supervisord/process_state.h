@@ -101,6 +101,23 @@ class ProcessStateMachine {
   /// True once a spawn was attempted in this run (Supervisor's laststart != 0).
   bool everStarted() const { return ever_started_; }
 
+  /// Everything the machine knows besides its config: what a re-exec hands
+  /// over (handover_format.h) and the new image restores.
+  struct Snapshot {
+    ProcessState state = ProcessState::kStopped;
+    int pid = 0;
+    int backoff = 0;
+    bool killing = false;
+    bool ever_started = false;
+    std::chrono::steady_clock::time_point laststart{};
+    std::time_t laststart_wall = 0;
+    std::time_t laststop_wall = 0;
+    std::string spawnerr;
+    int exitstatus = 0;
+  };
+  Snapshot snapshot() const;
+  void restore(const Snapshot& s);
+
  private:
   void changeState(ProcessState to, Actions& out, bool expected = true);
   void enterBackoff(const Now& now, Actions& out);

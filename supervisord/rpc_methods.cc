@@ -102,6 +102,7 @@ void registerAllMethods(RpcRegistry& registry) {
   registerProcessMethods(registry);
   registerLogMethods(registry);
   registerLogFileMethods(registry);
+  registerReexecMethod(registry);
 }
 
 }  // namespace sup

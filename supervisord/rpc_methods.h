@@ -152,5 +152,6 @@ void registerDaemonMethods(RpcRegistry& registry);   // rpc_daemon_methods.cc
 void registerProcessMethods(RpcRegistry& registry);  // rpc_process_methods.cc
 void registerLogMethods(RpcRegistry& registry);      // rpc_log_methods.cc
 void registerLogFileMethods(RpcRegistry& registry);  // rpc_logfile_methods.cc
+void registerReexecMethod(RpcRegistry& registry);    // rpc_reexec_method.cc
 
 }  // namespace sup

@@ -3,6 +3,7 @@
 // AUTO log cleanup, daemonizing, then the Supervisor on the event loop.
 #include "supervisord/run_daemon.h"
 
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -14,10 +15,12 @@
 #include "supervisord/control_api.h"
 #include "supervisord/daemon.h"
 #include "supervisord/event_loop.h"
+#include "supervisord/listener_registry.h"
 #include "supervisord/log_registry.h"
 #include "supervisord/main_log.h"
 #include "supervisord/orphan_guard.h"
 #include "supervisord/output_capture.h"
+#include "supervisord/reexec.h"
 #include "supervisord/signals.h"
 #include "supervisord/spawner.h"
 #include "supervisord/supervisor.h"
@@ -33,7 +36,8 @@ int usageError(const std::string& argv0, const std::string& msg) {
 
 }  // namespace
 
-int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceFactory& services) {
+int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceFactory& services,
+              const LaunchInfo* launch, IncomingHandOver* incoming) {
   EventLoop loop;
   SignalSource signals;
   LogRegistry logs;
@@ -44,12 +48,23 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
   OrphanGuard orphans;
   std::unique_ptr<Spawner> spawner = orphans.wrap(makePosixSpawner());
   bool first = true;
+  // This process is a re-exec: no daemonizing, no orphan stopping, and the
+  // previous image's programs are adopted if its hand-over is usable.
+  const bool reexeced = incoming && incoming->present;
+  handover::State* adopting = reexeced && incoming->state ? &*incoming->state : nullptr;
   // A config a HUP has already read and found good: the next run uses it.
   std::optional<Result<Config>> checked;
   while (true) {
     auto loaded = checked ? std::move(*checked) : load();
     checked.reset();
     if (!loaded) {
+      if (first && adopting) {
+        // The probe read this config a moment ago; it broke since. Nothing
+        // can run from it: stop the programs as the old image would have.
+        std::fprintf(stderr, "Error: %s\n", loaded.error().message.c_str());
+        orphans.stopLeftovers(adopting->pidfile_path, log);
+        return 2;
+      }
       if (first) return usageError(argv0, loaded.error().message);
       // A bad config on restart: Supervisor exits 2 after stopping everything.
       log.critical("Error: " + loaded.error().message);
@@ -65,8 +80,15 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       if (auto st = setUidOrExit(sd.user, msgs); !st) return usageError(argv0, st.error().message);
       if (auto st = setRlimitsOrExit(sd.minfds, sd.minprocs, msgs); !st)
         return usageError(argv0, st.error().message);
-      // Single instance: take the lock while errors still reach the terminal.
-      if (auto st = pidfile.lock(sd.pidfile); !st) return usageError(argv0, st.error().message);
+      // Single instance: take the lock while errors still reach the terminal
+      // (a re-exec keeps the lock its previous image held).
+      if (adopting && adopting->pidfile_path == sd.pidfile && adopting->pidfile_fd >= 0) {
+        pidfile.adopt(sd.pidfile, adopting->pidfile_fd);
+      } else {
+        if (adopting && adopting->pidfile_fd >= 0) ::close(adopting->pidfile_fd);
+        if (auto st = pidfile.lock(sd.pidfile); !st) return usageError(argv0, st.error().message);
+      }
+      if (adopting) listenerRegistry().inherit(adopting->listeners);
     }
 
     MainLogOptions lo;
@@ -81,19 +103,32 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       pidfile.remove();
       return usageError(argv0, "could not open logfile " + sd.logfile + ": " + err);
     }
-    for (const auto& m : msgs.criticals) log.critical(m);
+    if (!reexeced)
+      for (const auto& m : msgs.criticals) log.critical(m);
     for (const auto& m : config.warnings) log.warn(m);
-    for (const auto& m : msgs.infos) log.info(m);
+    if (!reexeced)
+      for (const auto& m : msgs.infos) log.info(m);
     for (const auto& m : config.infos) log.info(m);
 
-    if (!sd.nocleanup) {
+    // AUTO logs of adopted programs are in use: no cleanup after a re-exec.
+    if (!sd.nocleanup && !(first && reexeced)) {
       cleanupAutoChildLogs(CaptureSettings{sd.childlogdir, sd.identifier, sd.strip_ansi}, log);
     }
-    if (first) orphans.stopLeftovers(sd.pidfile, log);
+    if (first && adopting) {
+      orphans.resume(sd.pidfile, log);
+    } else if (first) {
+      if (reexeced) {
+        log.critical("cannot adopt the programs of the previous image: " + incoming->error +
+                     "; stopping them as a killed supervisord's leftovers and starting afresh");
+      }
+      orphans.stopLeftovers(sd.pidfile, log);
+      if (reexeced) closeFds(incoming->leftover_pipes);
+    }
 
     Supervisor supervisor(loop, log, *spawner, config, logs);
     supervisor.prepareFcgiSockets();
     orphans.track(supervisor, loop);
+    Reexec reexec(loop, log, supervisor, pidfile, orphans, launch ? *launch : LaunchInfo{});
     // The control server and friends: before daemonizing, so that their
     // errors reach the terminal with exit 2.
     std::shared_ptr<void> service;
@@ -109,7 +144,11 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       service = std::move(made.value());
     }
 
-    if (first && !sd.nodaemon) {
+    if (first && adopting) {
+      for (const auto& address : listenerRegistry().closeUnclaimed())
+        log.info("closed " + address + ": the configuration no longer listens there");
+    }
+    if (first && !sd.nodaemon && !reexeced) {
       for (const auto& [critical, text] : daemonize(sd.directory, sd.umask)) {
         if (critical)
           log.critical(text);
@@ -118,7 +157,7 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       }
       log.setEchoStdout(false);
     }
-    if (first) {
+    if (first && !reexeced) {
       if (auto st = pidfile.write(); !st)
         log.critical(st.error().message);
       else
@@ -148,7 +187,24 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
         supervisor.handleSignal(sig);
       }
     });
-    supervisor.startup();
+    if (first && adopting) {
+      if (auto st = supervisor.adopt(*adopting); !st) {
+        log.critical("cannot adopt the programs of the previous image: " + st.error().message +
+                     "; stopping them as a killed supervisord's leftovers and starting afresh");
+        orphans.stopLeftovers(sd.pidfile, log);
+        closeFds(adopting->pipeFds());
+        supervisor.startup();
+      }
+      // Children that exited during the exec are zombies waiting for us.
+      supervisor.reap();
+      // Its configs and unwritten bytes are the processes' now: free the copy,
+      // and give the memory back (the daemon's RSS is a target).
+      incoming->state.reset();
+      adopting = nullptr;
+      ::malloc_trim(0);
+    } else {
+      supervisor.startup();
+    }
     loop.run();
     loop.unwatch(signals.fd());
     if (outcome == RunOutcome::Shutdown) break;

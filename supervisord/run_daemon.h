@@ -15,6 +15,8 @@ namespace sup {
 class EventLoop;
 class MainLog;
 class Supervisor;
+struct IncomingHandOver;
+struct LaunchInfo;
 
 /// Loads (or re-loads, on restart) the config.
 using ConfigLoader = std::function<Result<Config>()>;
@@ -32,8 +34,12 @@ using ServiceFactory = std::function<Result<std::shared_ptr<void>>(
 
 /// Run supervisord until shutdown. Returns the process exit status: 0 after
 /// a clean shutdown, 2 for a config/usage error (printed to stderr as
-/// Supervisor does, or logged when it happens on restart).
+/// Supervisor does, or logged when it happens on restart). `launch` says
+/// what a re-exec runs (none: this daemon cannot re-exec); `incoming` is
+/// what a previous image handed over, if this process is a re-exec
+/// (reexec.h): its programs are adopted instead of started.
 int runDaemon(const ConfigLoader& load, const std::string& argv0,
-              const ServiceFactory& services = {});
+              const ServiceFactory& services = {}, const LaunchInfo* launch = nullptr,
+              IncomingHandOver* incoming = nullptr);
 
 }  // namespace sup

@@ -15,7 +15,7 @@ namespace sup {
 SignalSource::SignalSource() {
   sigset_t set;
   sigemptyset(&set);
-  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2}) sigaddset(&set, sig);
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2, SIGURG}) sigaddset(&set, sig);
   if (::sigprocmask(SIG_BLOCK, &set, nullptr) < 0)
     throw std::runtime_error(std::string("sigprocmask: ") + std::strerror(errno));
   ::signal(SIGPIPE, SIG_IGN);

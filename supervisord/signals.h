@@ -9,7 +9,7 @@ namespace sup {
 
 class SignalSource {
  public:
-  /// Block CHLD TERM INT QUIT HUP USR2 and open a non-blocking signalfd for
+  /// Block CHLD TERM INT QUIT HUP USR2 URG (re-exec) and open a non-blocking signalfd for
   /// them. SIGPIPE is ignored (a closed client socket must not kill us).
   SignalSource();
   ~SignalSource();

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstring>
 #include <set>
+#include <tuple>
 
 #include "common/signal_names.h"
 #include "supervisord/main_log.h"
@@ -93,12 +94,7 @@ void Supervisor::addGroupInternal(const GroupConfig& config) {
   std::vector<ProcessConfig>().swap(header.processes);
   attachFcgiSocket(*group);
   Group* g = group.get();
-  // Keep groups_ in start order (priority, then name) like the config.
-  auto pos = std::find_if(groups_.begin(), groups_.end(), [&](const auto& other) {
-    return std::make_pair(other->config.priority, other->config.name) >
-           std::make_pair(config.priority, config.name);
-  });
-  groups_.insert(pos, std::move(group));
+  insertGroup(std::move(group));
   if (state_ != SupervisorState::Running) return;
   // Within a group, processes start in order of their own priority.
   std::vector<Process*> order;
@@ -112,9 +108,26 @@ void Supervisor::addGroupInternal(const GroupConfig& config) {
   }
 }
 
+// Keep groups_ in start order (priority, then name) like the config.
+void Supervisor::insertGroup(std::unique_ptr<Group> group) {
+  const GroupConfig& config = group->config;
+  // Groups mostly come in start order (startup, adoption): append in O(1).
+  const GroupConfig& last = groups_.empty() ? config : groups_.back()->config;
+  if (std::tie(last.priority, last.name) <= std::tie(config.priority, config.name)) {
+    groups_.push_back(std::move(group));
+    return;
+  }
+  auto pos = std::find_if(groups_.begin(), groups_.end(), [&](const auto& other) {
+    return std::make_pair(other->config.priority, other->config.name) >
+           std::make_pair(config.priority, config.name);
+  });
+  groups_.insert(pos, std::move(group));
+}
+
 void Supervisor::armTimer(Process& p, std::chrono::milliseconds delay) {
   cancelTimer(p);
   Process* raw = &p;
+  p.timer_deadline = loop_.now() + delay;
   p.timer = loop_.after(delay, [this, raw] {
     raw->timer = 0;
     apply(*raw, raw->machine.onTimer(now()));
@@ -185,6 +198,7 @@ void Supervisor::reap() {
 void Supervisor::childExited(int pid, int wait_status) {
   auto it = by_pid_.find(pid);
   if (it == by_pid_.end()) {
+    if (unknown_child_ && unknown_child_(pid, wait_status)) return;
     log_.info("reaped unknown pid " + std::to_string(pid) + " (" +
               decodeWaitStatus(wait_status).second + ")");
     return;
@@ -258,6 +272,10 @@ void Supervisor::handleSignal(int signo) {
     case SIGUSR2:
       log_.info("received " + name + " indicating log reopen request");
       reopenLogs();
+      break;
+    case SIGURG:  // ours, not Supervisor's (docs/reexec.md says why this one)
+      log_.info("received " + name + " indicating re-exec request");
+      requestReexec("", [](const Status&) {});
       break;
     default:
       log_.blather("received " + name + " indicating nothing");

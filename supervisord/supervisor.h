@@ -27,6 +27,9 @@ class MainLog;
 struct LogRegistry;
 class ListeningSocketOpener;
 class FcgiSocketManager;
+namespace handover {
+struct State;
+}
 
 /// Supervisor's own states (states.py SupervisorStates).
 enum class SupervisorState { Fatal = 2, Running = 1, Restarting = 0, Shutdown = -1 };
@@ -155,6 +158,26 @@ class Supervisor {
   /// Adopt a freshly parsed config as "the" config (after update).
   void setConfig(Config config) { config_ = std::move(config); }
 
+  // --- re-exec (supervisor_handover.cc; the exec itself is reexec.h's) -----
+  using ReexecDone = std::function<void(const Status&)>;
+  using ReexecHandler = std::function<void(const std::string& binary, ReexecDone done)>;
+  /// supervisor.reexec and SIGURG: hand the request to runDaemon's re-exec
+  /// (`binary` "" = the running one). `done` gets a refusal, or success just
+  /// before the exec.
+  void requestReexec(const std::string& binary, ReexecDone done);
+  void onReexecRequest(ReexecHandler handler) { reexec_handler_ = std::move(handler); }
+  /// A reaped child that is no process of ours (the re-exec's probe): the
+  /// handler returns true when it was its own, else it is logged as unknown.
+  void onUnknownChild(std::function<bool(int pid, int wait_status)> handler) {
+    unknown_child_ = std::move(handler);
+  }
+  /// The old image, just before execve: every group and process into `into`.
+  void handOver(handover::State& into) const;
+  /// The new image, instead of startup(): take over the processes of
+  /// `state`, then apply config() as `update` does (changed groups restart,
+  /// added ones start, removed ones stop). An Error adopts nothing.
+  Status adopt(const handover::State& state);
+
   // --- notifications ------------------------------------------------------
   /// Called on every process state change; returns an id for unsubscribe.
   int subscribe(StateListener listener);
@@ -169,6 +192,8 @@ class Supervisor {
   Process* find(const ProcessId& id) const;
   Group* findGroup(const std::string& name) const;
   void addGroupInternal(const GroupConfig& config);
+  void insertGroup(std::unique_ptr<Group> group);
+  void applyUpdateAfterAdoption();
   void apply(Process& p, const Actions& actions);
   void doSpawn(Process& p);
   // fcgi-program pools (supervisor_fcgi.cc): the group's socket manager, and
@@ -201,6 +226,8 @@ class Supervisor {
   std::map<int, StateListener> listeners_;
   int next_listener_ = 1;
   std::function<void(RunOutcome)> on_finished_;
+  ReexecHandler reexec_handler_;
+  std::function<bool(int, int)> unknown_child_;
   bool finished_ = false;
   bool stopping_all_ = false;
   int stop_priority_ = 0;  // the priority level being stopped right now

@@ -22,6 +22,7 @@ struct Supervisor::Process {
   ProcessStateMachine machine;
   std::unique_ptr<OutputCapture> capture;
   EventLoop::TimerId timer = 0;
+  EventLoop::TimePoint timer_deadline{};  // when `timer` fires (re-exec hands it over)
   EventLoop::TimerId stop_report_timer = 0;
   std::vector<Waiter> waiters;
   std::string exec_error;  // why the current run's child did not exec ("" if it did)

@@ -28,6 +28,9 @@ class SyslogLines {
   void feed(std::string_view data, const Emit& emit);
   /// The partial line left over, if any (at EOF).
   void flush(const Emit& emit);
+  /// The line begun and not yet sent; restorePartial() continues it (re-exec).
+  const std::string& partial() const { return partial_; }
+  void restorePartial(std::string partial) { partial_ = std::move(partial); }
 
  private:
   std::string partial_;

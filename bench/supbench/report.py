@@ -68,6 +68,15 @@ def metrics(ctx):
         M("capture_tput", "capture", "capture %s vs writer|cat > file (throughput)" % size,
           "x", 1.0, lower_is_better=False),
         M("capture_cpu", "capture", "daemon CPU per GiB captured", "s", 0.3),
+        M("reexec_big", "reexec",
+          "reexec, %d programs -> adopted and serving (Python: reload -> all RUNNING)"
+          % ctx.fleet_big, "ms", 50, floor="reexec_floor"),
+        M("reexec_kept", "reexec", "programs keeping their pid across it", "%", 100,
+          lower_is_better=False),
+        M("reexec_lost", "reexec-flood",
+          "lines lost or doubled, %d re-execs, 10 programs flooding" % ctx.reexec_floods,
+          "lines", 0),
+        M("reexec_torn", "reexec-flood", "lines torn across them", "lines", 0),
         M("grep_median", "grep", "grep 1 GiB rotated logs, time vs GNU grep (median)", "x", 1.0),
         M("grep_worst", "grep", "grep 1 GiB rotated logs, time vs GNU grep (worst)", "x", 1.0),
     ]

@@ -364,3 +364,8 @@ SCENARIOS = {
     "capture": capture,
     "grep": grep,
 }
+
+# Re-exec in place has its own module; it reuses _launch from here.
+from .reexec_scenarios import reexec, reexec_flood  # noqa: E402
+
+SCENARIOS.update({"reexec": reexec, "reexec-flood": reexec_flood})

@@ -15,7 +15,7 @@ out="${1:?usage: make_seeds.sh OUT [CORPUS_DIR]}"
 corpus="${2:-$repo/../shared/corpus}"
 
 rm -rf "$out"
-mkdir -p "$out"/{fuzz_ini_config,fuzz_shlex_env,fuzz_jsonrpc,fuzz_search_options}
+mkdir -p "$out"/{fuzz_ini_config,fuzz_shlex_env,fuzz_jsonrpc,fuzz_search_options,fuzz_handover}
 
 seed() {  # seed TARGET: stdin becomes one seed, named by its hash (as libFuzzer does)
   local tmp="$out/$1/.new"
@@ -82,4 +82,40 @@ done <<'ARGV'
 --newer	1h30m	--older	@1763805600	--stream	stdout
 --newer=2026-11-22 10:00:05	--larger=512	worker:*
 ARGV
+# ---- re-exec hand-over -------------------------------------------------------
+# Bodies in the layout of docs/reexec.md (the target frames each input with
+# a correct header as well as reading it as it is), and one whole hand-over.
+python3 - "$out/fuzz_handover" <<'PY'
+import hashlib, json, struct, sys
+def field(tag, payload): return struct.pack('<HI', tag, len(payload)) + payload
+def integer(tag, v): return field(tag, struct.pack('<q', v))
+proc_config = json.dumps({"name": "web", "group": "web", "command": "/bin/cat", "argv": ["/bin/cat"],
+    "argv_error": None, "priority": 999, "autostart": True, "autorestart": "unexpected",
+    "startsecs": 1, "startretries": 3, "exitcodes": [0], "stopsignal": "TERM",
+    "stopwaitsecs": 10, "stopasgroup": False, "killasgroup": False, "user": None,
+    "directory": None, "umask": "022", "redirect_stderr": False, "environment": {"A": "1"},
+    "serverurl": None, "stdout_logfile": "AUTO", "stdout_logfile_maxbytes": 52428800,
+    "stdout_logfile_backups": 10, "stdout_capture_maxbytes": 0, "stdout_events_enabled": False,
+    "stdout_syslog": False, "stderr_logfile": None, "stderr_logfile_maxbytes": 1,
+    "stderr_logfile_backups": 0, "stderr_capture_maxbytes": 10, "stderr_events_enabled": True,
+    "stderr_syslog": True}, sort_keys=True).encode()
+header = json.dumps({"kind": "program", "name": "web", "priority": 999, "shadowed": False}).encode()
+stream = field(1, b"/tmp/web.log") + integer(2, 9) + field(3, b"pending\n") + field(5, b"half")
+proc = (field(1, b"web") + field(2, proc_config) + integer(3, 20) + integer(4, 1234) +
+        integer(8, 5_000_000_000) + integer(9, 1700000000) + integer(13, 6_000_000_000) +
+        integer(15, 8) + field(17, stream) + field(18, integer(2, 10)))
+stopped = field(1, b"idle") + field(2, b"{}") + integer(3, 0)
+group = field(1, b"web") + field(2, header) + field(3, proc) + field(3, stopped)
+body = (integer(1, 42) + integer(2, 100) + field(3, b"/run/s.pid") + integer(4, 5) +
+        field(5, integer(1, 6) + field(2, b"unix:/run/s.sock")) + field(6, group) +
+        field(7, field(1, b"events") + field(2, b"serial 7")))
+def fnv(b):
+    h = 0xcbf29ce484222325
+    for c in b: h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+whole = b"SUPVHOVR" + struct.pack('<IIQQ', 1, 0, len(body), fnv(body)) + body
+for seed in (body, whole, integer(2, 1), field(6, field(1, b"g") + field(2, b"{}"))):
+    open(sys.argv[1] + "/" + hashlib.sha1(seed).hexdigest(), "wb").write(seed)
+PY
+
 for t in "$out"/*/; do echo "make_seeds.sh: $(ls "$t" | wc -l) seeds in $t"; done
