@@ -1,6 +1,9 @@
 #include "common/process_info_json.h"
 
 #include <charconv>
+#include <type_traits>
+
+#include "common/process_info_fields.h"
 
 namespace sup::proto {
 namespace {
@@ -38,35 +41,35 @@ constexpr size_t kFramingRoom = 64;
 }  // namespace
 
 void appendProcessInfoJson(std::string& out, const ProcessInfo& i) {
-  // The order of json's std::map keys; a unit test holds it to dump().
-  out += "{\"description\":";
-  appendString(out, i.description);
-  out += ",\"exitstatus\":";
-  appendInt(out, i.exitstatus);
-  out += ",\"group\":";
-  appendString(out, i.group);
-  out += ",\"logfile\":";
-  appendString(out, i.logfile);
-  out += ",\"name\":";
-  appendString(out, i.name);
-  out += ",\"now\":";
-  appendInt(out, i.now);
-  out += ",\"pid\":";
-  appendInt(out, i.pid);
-  out += ",\"spawnerr\":";
-  appendString(out, i.spawnerr);
-  out += ",\"start\":";
-  appendInt(out, i.start);
-  out += ",\"state\":";
-  appendInt(out, i.state);
-  out += ",\"statename\":";
-  appendString(out, i.statename);
-  out += ",\"stderr_logfile\":";
-  appendString(out, i.stderr_logfile);
-  out += ",\"stdout_logfile\":";
-  appendString(out, i.stdout_logfile);
-  out += ",\"stop\":";
-  appendInt(out, i.stop);
+  // In the order of json's std::map keys (a unit test holds it to dump()):
+  // ours, only while a process waits (docs/dependencies.md), come first
+  // (awaiting_ready) and last (waiting_for) around Supervisor's fields.
+  char separator = '{';
+  if (!i.awaiting_ready.empty()) {
+    out += "{\"awaiting_ready\":";
+    appendString(out, i.awaiting_ready);
+    separator = ',';
+  }
+  forEachProcessInfoField(i, [&](std::string_view name, auto value) {
+    out.push_back(separator);
+    separator = ',';
+    out.push_back('"');
+    out.append(name);
+    out += "\":";
+    if constexpr (std::is_same_v<decltype(value), std::string_view>) {
+      appendString(out, value);
+    } else {
+      appendInt(out, value);
+    }
+  });
+  if (!i.waiting_for.empty()) {
+    out += ",\"waiting_for\":[";
+    for (size_t k = 0; k < i.waiting_for.size(); ++k) {
+      if (k) out.push_back(',');
+      appendString(out, i.waiting_for[k]);
+    }
+    out.push_back(']');
+  }
   out.push_back('}');
 }
 

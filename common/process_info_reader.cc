@@ -103,6 +103,18 @@ class Reader {
   const char* end_;
 };
 
+// ["a","b"]: waiting_for (ours, docs/dependencies.md).
+bool readStrings(Reader& r, std::vector<std::string>& out) {
+  out.clear();
+  if (!r.consume('[')) return false;
+  if (r.consume(']')) return true;
+  do {
+    out.emplace_back();
+    if (!r.string(out.back())) return false;
+  } while (r.consume(','));
+  return r.consume(']');
+}
+
 bool readProcessInfo(Reader& r, proto::ProcessInfo& info, std::string& key) {
   if (!r.consume('{')) return false;
   bool has_statename = false;
@@ -124,6 +136,8 @@ bool readProcessInfo(Reader& r, proto::ProcessInfo& info, std::string& key) {
       else if (key == "stderr_logfile") ok = r.string(info.stderr_logfile);
       else if (key == "pid") ok = r.intField(info.pid);
       else if (key == "description") ok = r.string(info.description);
+      else if (key == "awaiting_ready") ok = r.string(info.awaiting_ready);
+      else if (key == "waiting_for") ok = readStrings(r, info.waiting_for);
       else ok = false;  // a field we do not know: general path
       if (!ok) return false;
     } while (r.consume(','));

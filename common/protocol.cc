@@ -8,6 +8,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "common/process_info_fields.h"
+
 namespace sup::proto {
 
 std::string_view faultName(int code) {
@@ -280,20 +282,11 @@ std::vector<int> field(const json& j, const char* key, const std::vector<int>& d
 }  // namespace
 
 void to_json(json& j, const ProcessInfo& i) {
-  j = json{{"name", i.name},
-           {"group", i.group},
-           {"start", i.start},
-           {"stop", i.stop},
-           {"now", i.now},
-           {"state", i.state},
-           {"statename", i.statename},
-           {"spawnerr", i.spawnerr},
-           {"exitstatus", i.exitstatus},
-           {"logfile", i.logfile},
-           {"stdout_logfile", i.stdout_logfile},
-           {"stderr_logfile", i.stderr_logfile},
-           {"pid", i.pid},
-           {"description", i.description}};
+  j = json::object();
+  forEachProcessInfoField(i,
+                          [&](std::string_view name, auto value) { j[std::string(name)] = value; });
+  if (!i.waiting_for.empty()) j["waiting_for"] = i.waiting_for;
+  if (!i.awaiting_ready.empty()) j["awaiting_ready"] = i.awaiting_ready;
 }
 
 void from_json(const json& j, ProcessInfo& i) {
@@ -311,6 +304,11 @@ void from_json(const json& j, ProcessInfo& i) {
   i.stderr_logfile = field(j, "stderr_logfile", "");
   i.pid = field(j, "pid", 0);
   i.description = field(j, "description", "");
+  i.waiting_for.clear();
+  if (auto w = j.find("waiting_for"); w != j.end() && w->is_array())
+    for (const json& name : *w)
+      if (name.is_string()) i.waiting_for.push_back(name.get<std::string>());
+  i.awaiting_ready = field(j, "awaiting_ready", "");
 }
 
 std::string formatUptime(std::int64_t seconds) {

@@ -92,6 +92,20 @@ inline constexpr std::string_view kRotateLog = "supervisor.rotateLog";
 /// [binary] -> true just before the exec; FAILED with the reason when the
 /// binary cannot take over (the running daemon is kept).
 inline constexpr std::string_view kReexec = "supervisor.reexec";
+/// The JSON event stream (docs/protocol.md): params [types (array of event
+/// type names, default every type), names (array of namespecs, default
+/// every process), backlog (recent events sent first, default 0)] -> true,
+/// then "event" notifications (EventRecord) until the client closes it.
+inline constexpr std::string_view kSubscribeEvents = "supervisor.subscribeEvents";
+/// Recent events: params [types, names, count (default 100)] -> list of
+/// EventRecord, oldest first.
+inline constexpr std::string_view kGetEvents = "supervisor.getEvents";
+/// reloadConfig's answer, [[added, changed, removed]], without adopting the
+/// re-read config: nothing changes (supervisorctl update --dry-run).
+inline constexpr std::string_view kReloadConfigDryRun = "supervisor.reloadConfigDryRun";
+/// The daemon's metrics as Prometheus text, what GET /metrics serves
+/// (docs/metrics.md): params [] -> string (supervisorctl metrics).
+inline constexpr std::string_view kGetMetrics = "supervisor.getMetrics";
 
 inline constexpr std::string_view kListMethods = "system.listMethods";
 inline constexpr std::string_view kMethodHelp = "system.methodHelp";
@@ -100,6 +114,7 @@ inline constexpr std::string_view kMulticall = "system.multicall";
 
 /// Notification method of the streaming calls.
 inline constexpr std::string_view kLogNotification = "log";
+inline constexpr std::string_view kEventNotification = "event";
 }  // namespace method
 
 // ---- faults -------------------------------------------------------------
@@ -200,6 +215,13 @@ struct ProcessInfo {
   std::string stderr_logfile;
   int pid = 0;
   std::string description;
+  // Ours, and only on the wire while non-empty (docs/dependencies.md); a
+  // client that knows Supervisor's fields only never sees them. The XML-RPC
+  // struct never carries them.
+  /// STARTING without a child: the depends_on processes not ready yet.
+  std::vector<std::string> waiting_for;
+  /// STARTING with a child: the ready= check that has not passed yet.
+  std::string awaiting_ready;
 };
 void to_json(json& j, const ProcessInfo& info);
 void from_json(const json& j, ProcessInfo& info);

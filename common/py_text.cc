@@ -60,6 +60,22 @@ std::string encodeUtf8(std::u32string_view text) {
   return out;
 }
 
+size_t length(std::string_view text) {
+  // Only continuation bytes that close a valid sequence do not start a code
+  // point; decode when anything is not ASCII, to count invalid bytes right.
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return decodeUtf8(text).size();
+  }
+  return text.size();
+}
+
+std::string ljust(std::string_view text, size_t width) {
+  std::string out(text);
+  size_t len = length(text);
+  if (len < width) out.append(width - len, ' ');
+  return out;
+}
+
 bool isSpace(char32_t cp) {
   if (cp == ' ' || (cp >= 0x09 && cp <= 0x0d) || (cp >= 0x1c && cp <= 0x1f)) return true;
   switch (cp) {
@@ -154,6 +170,32 @@ bool isPrintable(char32_t cp) {
 }
 }  // namespace
 
+namespace {
+// The escapes repr() of str and of bytes share: the quote, the backslash,
+// \t \n \r. False when `c` is none of them.
+bool appendEscape(std::string& out, char c, char quote) {
+  switch (c) {
+    case '\t':
+      out += "\\t";
+      return true;
+    case '\n':
+      out += "\\n";
+      return true;
+    case '\r':
+      out += "\\r";
+      return true;
+    case '\\':
+      out += "\\\\";
+      return true;
+    default:
+      if (c != quote) return false;
+      out.push_back('\\');
+      out.push_back(c);
+      return true;
+  }
+}
+}  // namespace
+
 std::string repr(std::string_view text) {
   std::u32string cps = decodeUtf8(text);
   bool has_single = false, has_double = false;
@@ -165,15 +207,8 @@ std::string repr(std::string_view text) {
   std::string out(1, quote);
   char buf[16];
   for (char32_t c : cps) {
-    if (c == static_cast<char32_t>(quote) || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
+    if (c < 0x80 && appendEscape(out, static_cast<char>(c), quote)) {
+      continue;
     } else if (isPrintable(c)) {
       appendUtf8(out, c);
     } else {
@@ -189,6 +224,75 @@ std::string repr(std::string_view text) {
   }
   out.push_back(quote);
   return out;
+}
+
+std::string bytesRepr(std::string_view bytes) {
+  bool has_single = bytes.find('\'') != std::string_view::npos;
+  bool has_double = bytes.find('"') != std::string_view::npos;
+  char quote = has_single && !has_double ? '"' : '\'';
+  std::string out = "b";
+  out.reserve(bytes.size() + 3);
+  out.push_back(quote);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char ch : bytes) {
+    auto c = static_cast<unsigned char>(ch);
+    if (appendEscape(out, ch, quote)) {
+      continue;
+    } else if (c >= 0x20 && c < 0x7f) {
+      out.push_back(ch);
+    } else {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  out.push_back(quote);
+  return out;
+}
+
+bool isStrictUtf8(std::string_view bytes) {
+  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t n = bytes.size(), i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Unicode's table of well-formed sequences (what CPython's decoder accepts).
+    std::size_t len;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;  // no surrogates
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;  // nothing above U+10FFFF
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    if (s[i + 1] < lo || s[i + 1] > hi) return false;
+    for (std::size_t k = 2; k < len; ++k)
+      if (s[i + k] < 0x80 || s[i + k] > 0xbf) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string decodedOrUndecodable(std::string_view bytes) {
+  if (isStrictUtf8(bytes)) return std::string(bytes);
+  return "Undecodable: " + bytesRepr(bytes);
+}
+
+std::size_t charCount(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+  return n;
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "common/config_model.h"
 #include "common/log_level.h"
 #include "common/process_states.h"
+#include "supervisord/restart_policy.h"
 
 namespace sup {
 
@@ -48,6 +49,11 @@ struct Action {
   ProcessState from = ProcessState::kStopped;
   ProcessState to = ProcessState::kStopped;
   bool expected = true;  ///< for StateChanged to EXITED
+  /// For StateChanged, what Supervisor's PROCESS_STATE event reports: the
+  /// pid at the moment of the change (still set when entering EXITED or
+  /// STOPPED) and the backoff count (already counting a new BACKOFF).
+  int pid = 0;
+  int tries = 0;
 };
 using Actions = std::vector<Action>;
 
@@ -72,8 +78,25 @@ class ProcessStateMachine {
   /// us why: STARTING -> BACKOFF (or FATAL) with `message` as spawnerr.
   Actions onExecFailed(const std::string& message, const Now& now);
   /// The single timer fired: STARTING->RUNNING, BACKOFF->STARTING, or the
-  /// STOPPING deadline (SIGKILL, repeated every stopwaitsecs).
+  /// STOPPING deadline (SIGKILL, repeated every stopwaitsecs). With a ready=
+  /// check, STARTING->RUNNING needs startsecs *and* the check; past
+  /// ready_timeout the child gets its stopsignal (then SIGKILL) and its exit
+  /// is a failed start.
   Actions onTimer(const Now& now);
+  /// The ready= check passed (docs/dependencies.md): RUNNING now, or once
+  /// startsecs have passed. Ignored unless STARTING with a child.
+  Actions onReady(const Now& now);
+
+  // Dependencies (docs/dependencies.md). The executor holds a Spawn back
+  // while a depends_on process is not ready: the process stays STARTING,
+  // without a child, until it can go on or must give up.
+  /// The Spawn just asked for waits for dependencies.
+  void holdSpawn() { waiting_ = true; }
+  /// The dependencies are ready: spawn now.
+  Actions proceed(const Now& now);
+  /// A dependency failed (FATAL): STARTING -> BACKOFF -> FATAL with
+  /// `reason` as spawnerr, as an exhausted start would.
+  Actions abandon(const std::string& reason);
   /// The child was reaped with this wait status. `may_autorestart` is false
   /// while supervisord is shutting down or restarting.
   Actions onExit(int wait_status, const Now& now, bool may_autorestart);
@@ -93,6 +116,8 @@ class ProcessStateMachine {
   ProcessState state() const { return state_; }
   int pid() const { return pid_; }
   std::time_t lastStart() const { return laststart_wall_; }
+  /// When the current (or last) child was spawned, on the monotonic clock.
+  std::chrono::steady_clock::time_point lastStartMono() const { return laststart_; }
   std::time_t lastStop() const { return laststop_wall_; }
   const std::string& spawnErr() const { return spawnerr_; }
   int exitStatus() const { return exitstatus_; }
@@ -100,6 +125,14 @@ class ProcessStateMachine {
   bool killing() const { return killing_; }
   /// True once a spawn was attempted in this run (Supervisor's laststart != 0).
   bool everStarted() const { return ever_started_; }
+  /// The wait status of the child reaped last since the latest spawn
+  /// (nullopt if that spawn never ran): essential= exits with it.
+  std::optional<int> lastWaitStatus() const { return last_wait_status_; }
+  /// restart_limit's recent restarts (for a re-exec hand-over).
+  const RestartWindow& restartWindow() const { return restart_window_; }
+  RestartWindow& restartWindow() { return restart_window_; }
+  /// Tests: the jitter's random source (systemUnitRandom by default).
+  void setRandomSource(UnitRandom random) { random_ = std::move(random); }
 
   /// Everything the machine knows besides its config: what a re-exec hands
   /// over (handover_format.h) and the new image restores.
@@ -117,12 +150,26 @@ class ProcessStateMachine {
   };
   Snapshot snapshot() const;
   void restore(const Snapshot& s);
+  /// STARTING without a child: waiting for dependencies.
+  bool waiting() const { return waiting_; }
+  /// STARTING with a child whose ready= check has not passed yet.
+  bool awaitingReady() const {
+    return state_ == ProcessState::kStarting && pid_ != 0 && checksReady() && !ready_;
+  }
 
  private:
   void changeState(ProcessState to, Actions& out, bool expected = true);
   void enterBackoff(const Now& now, Actions& out);
+  void resetAfterRun(const Now& now, Actions& out);
+  /// STARTING -> RUNNING with Supervisor's "success: ..." line.
+  void enterRunning(Actions& out);
   Actions spawnNow(const Now& now);
   void log(LogLevel level, std::string line, Actions& out);
+  bool checksReady() const { return config_.ready.kind != ReadyCheck::Kind::Running; }
+  void armStartingTimer(const Now& now, Actions& out);
+  void becomeReadyRunning(Actions& out);
+  void readyTimedOut(Actions& out);
+  void killAfterStopwait(Actions& out);
 
   ProcessConfig config_;
   ProcessState state_ = ProcessState::kStopped;
@@ -135,6 +182,12 @@ class ProcessStateMachine {
   std::time_t laststop_wall_ = 0;
   std::string spawnerr_;
   int exitstatus_ = 0;
+  std::optional<int> last_wait_status_;
+  RestartWindow restart_window_;
+  UnitRandom random_ = systemUnitRandom;
+  bool waiting_ = false;       // STARTING, spawn held back for dependencies
+  bool ready_ = false;         // this run's ready= check passed
+  bool ready_failed_ = false;  // past ready_timeout: being killed, a failed start
 };
 
 }  // namespace sup

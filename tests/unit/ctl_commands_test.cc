@@ -290,10 +290,20 @@ TEST_CASE("unknown commands, help and quit behave like Python's cmd") {
   CHECK_FALSE(f.ctl.onecmd("   "));
 }
 
-TEST_CASE("an auth refusal prints Supervisor's line and exits 1") {
+TEST_CASE("an auth refusal prints Supervisor's two lines and exits 1") {
   Fixture f;
   f.rpc.methods["supervisor.getVersion"] = [](const json&) -> json { throw UnauthorizedError(); };
-  CHECK(f.run("status") == "Server requires authentication\n");
+  // Python 4.2.5's supervisorctl status against a server with a password
+  // (the second line: its onecmd() runs the command again); the default
+  // serverurl is http://localhost:9001.
+  CHECK(f.run("status") ==
+        "Server requires authentication\n"
+        "error: <class 'xmlrpc.client.ProtocolError'>, <ProtocolError for localhost:9001/RPC2: 401 "
+        "Unauthorized>: file: /usr/lib/python3/dist-packages/supervisor/xmlrpc.py line: 539\n");
+  // With unix:// Python's ServerProxy URL is http://127.0.0.1.
+  CHECK(pythonUnauthorizedLine("unix:///tmp/x.sock") ==
+        "error: <class 'xmlrpc.client.ProtocolError'>, <ProtocolError for 127.0.0.1/RPC2: 401 "
+        "Unauthorized>: file: /usr/lib/python3/dist-packages/supervisor/xmlrpc.py line: 539");
   CHECK(f.ctl.exitstatus() == 1);
 }
 

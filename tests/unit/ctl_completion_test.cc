@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/event_types.h"
 #include "supervisorctl/ctl_commands.h"
 
 using namespace sup::ctl;
@@ -48,6 +49,7 @@ const std::map<Completion, KindInScript> kKinds = {
     {Completion::kMaintail, {"maintail", "-f -100 -1600"}},
     {Completion::kLogrotate, {"logrotate", ") supervisord"}},
     {Completion::kLogSearch, {"log-search", "_supervisorctl_names processes"}},
+    {Completion::kEvents, {"events", "PROCESS_STATE_FATAL"}},
 };
 
 struct Branch {
@@ -132,4 +134,17 @@ TEST_CASE("the table names each command once and help has a text for every shown
     CHECK(c.help.empty() == (c.listing == Listing::kHidden));
     CHECK(findCtlCommand(c.name) == &c);
   }
+}
+
+TEST_CASE("completion.bash offers every event type after events") {
+  for (const auto& b : branches(readScript())) {
+    if (!b.commands.count("events")) continue;
+    auto offered = words(b.body);
+    for (sup::EventType t : sup::allEventTypes()) {
+      INFO("event type " << sup::eventTypeName(t));
+      CHECK(offered.count(std::string(sup::eventTypeName(t))) == 1);
+    }
+    return;
+  }
+  FAIL("no events branch");
 }

@@ -1,7 +1,7 @@
 // supervisorctl's output text, checked against lines recorded from the real
 // Python supervisorctl 4.2.5 (see the comments for the command that printed
 // each one).
-#include "supervisorctl/ctl_format.h"
+#include "common/ctl_format.h"
 
 #include <catch2/catch.hpp>
 
@@ -107,6 +107,41 @@ TEST_CASE("avail lines match Supervisor's columns") {
   n.group_prio = 5;
   n.process_prio = 10;
   CHECK(formatAvailLine(n) == "newone                           avail     auto      5:10");
+}
+
+TEST_CASE("status and avail pad non-ASCII names by code points (not bytes)") {
+  // Recorded from Python supervisorctl 4.2.5: status and avail with programs
+  // test_öäü, 日本語 (priority 7), überlänge_überlänge_überlänge_ü (31 code
+  // points, 36 bytes: it widens the status column to 34) and ß in
+  // [group:grüppe] (priority 3).
+  auto lines = formatStatusLines({
+      info("grüppe", "ß", 0, "Not started"),
+      info("test_öäü", "test_öäü", 20, "pid P, uptime U"),
+      info("überlänge_überlänge_überlänge_ü", "überlänge_überlänge_überlänge_ü", 0, "Not started"),
+      info("日本語", "日本語", 20, "pid P, uptime U"),
+  });
+  CHECK(lines == std::vector<std::string>{
+                     "grüppe:ß                          STOPPED   Not started",
+                     "test_öäü                          RUNNING   pid P, uptime U",
+                     "überlänge_überlänge_überlänge_ü   STOPPED   Not started",
+                     "日本語                               RUNNING   pid P, uptime U",
+                 });
+  proto::ConfigInfo c;
+  c.group = c.name = "test_öäü";
+  c.inuse = c.autostart = true;
+  CHECK(formatAvailLine(c) == "test_öäü                         in use    auto      999:999");
+  c.group = "grüppe";
+  c.name = "ß";
+  c.autostart = false;
+  c.group_prio = 3;
+  CHECK(formatAvailLine(c) == "grüppe:ß                         in use    manual    3:999");
+  c.group = c.name = "überlänge_überlänge_überlänge_ü";
+  c.group_prio = 999;
+  CHECK(formatAvailLine(c) == "überlänge_überlänge_überlänge_ü  in use    manual    999:999");
+  c.group = c.name = "日本語";
+  c.autostart = true;
+  c.group_prio = c.process_prio = 7;
+  CHECK(formatAvailLine(c) == "日本語                              in use    auto      7:7");
 }
 
 TEST_CASE("reread lists changes sorted by group name") {

@@ -35,7 +35,12 @@ TEST_CASE("a process info is written exactly as json dump() writes it", "[protoc
   odd.stop = -9223372036854775807LL - 1;
   odd.start = 9223372036854775807LL;
   odd.pid = -2147483647 - 1;
-  for (const ProcessInfo& info : {plain, odd}) {
+  ProcessInfo waiting = sample();  // ours: only while a process waits
+  waiting.state = 10;
+  waiting.waiting_for = {"db", "cache:c\"1"};
+  ProcessInfo unready = sample();
+  unready.awaiting_ready = "exec:pg_isready -h \"/run/pg\"";
+  for (const ProcessInfo& info : {plain, odd, waiting, unready}) {
     std::string direct;
     sup::proto::appendProcessInfoJson(direct, info);
     CHECK(direct == json(info).dump(-1, ' ', false, json::error_handler_t::replace));

@@ -30,6 +30,9 @@ ProcessInfo sample(int n) {
   i.pid = n % 2 ? 4000 + n : 0;
   i.description = n % 2 ? "pid " + std::to_string(4000 + n) + ", uptime 2:46:40"
                         : "unknown error (try \"tail web\")\t\\ /";
+  // Ours, while a process waits (docs/dependencies.md).
+  if (n == 4) i.waiting_for = {"db", "cache:c1"};
+  if (n == 5) i.awaiting_ready = "tcp:127.0.0.1:5432";
   return i;
 }
 

@@ -276,7 +276,40 @@ TEST_CASE("no autorestart while supervisord is shutting down") {
   CHECK_FALSE(has(m.onExit(exitStatus(1), clock.now(), false), Action::Kind::Spawn));
 }
 
-TEST_CASE("startsecs=0: an exit while STARTING counts as RUNNING then EXITED") {
+TEST_CASE("startsecs=0: an exit seen after spawn logs success first as Supervisor does") {
+  // Python 4.2.5's main log for command=/bin/sh -c 'exit 3', startsecs=0:
+  // transition() ran before reap() in the same loop iteration.
+  FakeClock clock;
+  auto c = config();
+  c.startsecs = 0;
+  c.autorestart = AutoRestart::False;
+  ProcessStateMachine m(c);
+  spawnStarting(m, clock);
+  clock.advance(1ms);
+  Actions a = m.onExit(exitStatus(3), clock.now(), true);
+  CHECK(m.state() == ProcessState::kExited);
+  CHECK(logs(a) ==
+        std::vector<std::string>{
+            "success: web entered RUNNING state, process has stayed up for > than 0 seconds "
+            "(startsecs)",
+            "exited: web (exit status 3; not expected)"});
+}
+
+TEST_CASE("startsecs=1: an exit seen after 1.5 s before the timer fired logs success first") {
+  FakeClock clock;
+  auto c = config();
+  c.startsecs = 1;
+  c.autorestart = AutoRestart::False;
+  ProcessStateMachine m(c);
+  spawnStarting(m, clock);
+  clock.advance(1500ms);
+  Actions a = m.onExit(exitStatus(0), clock.now(), true);
+  CHECK(m.state() == ProcessState::kExited);
+  CHECK(logs(a).size() == 2);
+  CHECK(logs(a).at(0).rfind("success: web entered RUNNING state", 0) == 0);
+}
+
+TEST_CASE("startsecs=0: an exit at the very instant of the spawn counts as RUNNING then EXITED") {
   FakeClock clock;
   auto c = config();
   c.startsecs = 0;

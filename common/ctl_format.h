@@ -10,7 +10,8 @@
 
 namespace sup::ctl {
 
-/// status: '%-Ns%-10s%s' with N = max(30, longest namespec) + 3.
+/// status: '%-Ns%-10s%s' with N = max(30, longest namespec) + 3, counted
+/// (and padded) in code points as Python's str formatting does.
 std::vector<std::string> formatStatusLines(const std::vector<proto::ProcessInfo>& infos);
 
 /// start's line for a result struct, or nullopt-like "" for an unknown code
@@ -21,7 +22,8 @@ std::string formatSignalResult(const proto::CallResult& r,
                                const std::string& success = "signalled");
 std::string formatClearResult(const proto::CallResult& r);
 
-/// avail: '%-32s %-9s %-9s %s' % (namespec, in use|avail, auto|manual, gprio:pprio).
+/// avail: '%-32s %-9s %-9s %s' % (namespec, in use|avail, auto|manual, gprio:pprio),
+/// padded in code points.
 std::string formatAvailLine(const proto::ConfigInfo& c);
 
 /// reread: "name: available|changed|disappeared" sorted by name, or

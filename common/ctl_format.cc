@@ -1,17 +1,13 @@
-#include "supervisorctl/ctl_format.h"
+#include "common/ctl_format.h"
 
 #include <algorithm>
 #include <map>
 
+#include "common/py_text.h"
 
 namespace sup::ctl {
 
 namespace {
-
-std::string padRight(const std::string& s, std::size_t width) {
-  if (s.size() >= width) return s;
-  return s + std::string(width - s.size(), ' ');
-}
 
 std::string namespecOf(const proto::CallResult& r) {
   return proto::makeNamespec(r.group, r.name);
@@ -25,12 +21,12 @@ std::vector<std::string> formatStatusLines(const std::vector<proto::ProcessInfo>
   names.reserve(infos.size());
   for (const auto& i : infos) {
     names.push_back(proto::makeNamespec(i.group, i.name));
-    maxlen = std::max(maxlen, names.back().size());
+    maxlen = std::max(maxlen, py::length(names.back()));
   }
   std::vector<std::string> lines;
   lines.reserve(infos.size());
   for (std::size_t k = 0; k < infos.size(); ++k) {
-    lines.push_back(padRight(names[k], maxlen + 3) + padRight(infos[k].statename, 10) +
+    lines.push_back(py::ljust(names[k], maxlen + 3) + py::ljust(infos[k].statename, 10) +
                     infos[k].description);
   }
   return lines;
@@ -91,9 +87,9 @@ std::string formatClearResult(const proto::CallResult& r) {
 }
 
 std::string formatAvailLine(const proto::ConfigInfo& c) {
-  return padRight(proto::makeNamespec(c.group, c.name), 32) + " " +
-         padRight(c.inuse ? "in use" : "avail", 9) + " " +
-         padRight(c.autostart ? "auto" : "manual", 9) + " " + std::to_string(c.group_prio) + ":" +
+  return py::ljust(proto::makeNamespec(c.group, c.name), 32) + " " +
+         py::ljust(c.inuse ? "in use" : "avail", 9) + " " +
+         py::ljust(c.autostart ? "auto" : "manual", 9) + " " + std::to_string(c.group_prio) + ":" +
          std::to_string(c.process_prio);
 }
 
