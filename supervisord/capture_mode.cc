@@ -21,21 +21,24 @@ void CaptureMode::capture(std::string_view data) {
   captured_.append(data);
 }
 
-void CaptureMode::route(std::string_view data, const Sink& to_log) {
+void CaptureMode::route(std::string_view data, const Sink& to_log, const Sink& on_captured) {
   if (data.empty()) return;
   if (capturing_) {
     capture(data);
+    if (on_captured) on_captured(data);
   } else {
     to_log(data);
   }
 }
 
-void CaptureMode::feed(std::string_view data, const Sink& to_log, const Sink& on_event) {
+void CaptureMode::feed(std::string_view data, const Sink& to_log, const Sink& on_event,
+                       const Sink& on_captured) {
   held_.append(data);
-  scan(to_log, on_event, false);
+  scan(to_log, on_event, on_captured, false);
 }
 
-void CaptureMode::scan(const Sink& to_log, const Sink& on_event, bool final) {
+void CaptureMode::scan(const Sink& to_log, const Sink& on_event, const Sink& on_captured,
+                       bool final) {
   while (!held_.empty()) {
     std::string_view token = capturing_ ? kCaptureEndToken : kCaptureBeginToken;
     // Supervisor waits for more than a token's length before looking.
@@ -46,10 +49,10 @@ void CaptureMode::scan(const Sink& to_log, const Sink& on_event, bool final) {
     if (at == std::string::npos) {
       size_t keep = final ? 0 : prefixAtEnd(buffer, token);
       held_ = buffer.substr(buffer.size() - keep);
-      route(std::string_view(buffer).substr(0, buffer.size() - keep), to_log);
+      route(std::string_view(buffer).substr(0, buffer.size() - keep), to_log, on_captured);
       return;
     }
-    route(std::string_view(buffer).substr(0, at), to_log);
+    route(std::string_view(buffer).substr(0, at), to_log, on_captured);
     capturing_ = !capturing_;
     if (!capturing_) {
       on_event(captured_);
@@ -59,8 +62,8 @@ void CaptureMode::scan(const Sink& to_log, const Sink& on_event, bool final) {
   }
 }
 
-void CaptureMode::finish(const Sink& to_log, const Sink& on_event) {
-  scan(to_log, on_event, true);
+void CaptureMode::finish(const Sink& to_log, const Sink& on_event, const Sink& on_captured) {
+  scan(to_log, on_event, on_captured, true);
   capturing_ = false;
   captured_.clear();
 }

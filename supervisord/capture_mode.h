@@ -24,12 +24,15 @@ class CaptureMode {
   /// `to_log` (in order), what lies between the tokens to the capture log,
   /// and each completed capture to `on_event`. As in Supervisor, bytes that
   /// may begin a token are held back until the next read tells.
-  void feed(std::string_view data, const Sink& to_log, const Sink& on_event);
+  /// `on_captured` (optional) sees the bytes that go to the capture log, as
+  /// Supervisor's _log() does (its debug line and PROCESS_LOG events).
+  void feed(std::string_view data, const Sink& to_log, const Sink& on_event,
+            const Sink& on_captured = {});
   /// The pipe closed: held-back bytes are scanned once more (a token at the
   /// very end counts) and go where they were headed (Supervisor loses these
   /// last few bytes), and an unfinished capture is dropped (Supervisor never
   /// emits it either).
-  void finish(const Sink& to_log, const Sink& on_event);
+  void finish(const Sink& to_log, const Sink& on_event, const Sink& on_captured = {});
 
   bool capturing() const { return capturing_; }
   /// The capture log's contents so far.
@@ -44,9 +47,9 @@ class CaptureMode {
   }
 
  private:
-  void route(std::string_view data, const Sink& to_log);
+  void route(std::string_view data, const Sink& to_log, const Sink& on_captured);
   /// Supervisor's record_output(); `final`: no more bytes will come.
-  void scan(const Sink& to_log, const Sink& on_event, bool final);
+  void scan(const Sink& to_log, const Sink& on_event, const Sink& on_captured, bool final);
   /// BoundIO.write: past maxbytes, drop as many old bytes as are added.
   void capture(std::string_view data);
 

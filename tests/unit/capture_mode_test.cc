@@ -105,3 +105,14 @@ TEST_CASE("at EOF capture mode logs the held bytes and drops an unfinished captu
   CHECK(s.events.empty());
   CHECK_FALSE(d.capturing());
 }
+
+TEST_CASE("capture mode shows the captured bytes to an optional sink, as Supervisor's _log() sees them") {
+  CaptureMode c(1000);
+  Routed r;
+  std::string captured;
+  c.feed("before " + kBegin + "inside the capture" + kEnd + " after, and more text here", r.toLog(),
+         r.onEvent(), [&](std::string_view d) { captured.append(d); });
+  CHECK(captured == "inside the capture");
+  CHECK(r.events == std::vector<std::string>{"inside the capture"});
+  CHECK(r.log.find("inside") == std::string::npos);
+}
