@@ -1,8 +1,9 @@
-// One client of the control socket: reads request lines within the caps of
-// ControlServerOptions, hands each to the server's dispatcher, and queues
-// replies and notifications without ever blocking the loop (a slow reader
-// only grows its queue, up to the cap). The listening side, peer checks and
-// accept are in control_server.cc.
+// One client of the control socket: tells JSON-RPC from HTTP by the first
+// bytes, reads request lines within the caps of ControlServerOptions and
+// hands each to the server's dispatcher (or the bytes to its HttpSession),
+// and queues replies and notifications without ever blocking the loop (a
+// slow reader only grows its queue, up to the cap). The listening side, peer
+// checks and accept are in control_server.cc.
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 
 #include "common/process_info_json.h"
 #include "supervisord/control_server.h"
+#include "supervisord/http_auth.h"
 
 namespace sup {
 
@@ -32,6 +34,7 @@ ControlConnection::ControlConnection(ControlServer* server, int fd, PeerCredenti
     : server_(server), fd_(fd), peer_(peer), id_(id), in_(server->options().max_line) {}
 
 ControlConnection::~ControlConnection() {
+  if (http_) http_->onClosed();
   if (fd_ >= 0) {
     if (server_) server_->loop_.unwatch(fd_);
     ::close(fd_);
@@ -73,11 +76,9 @@ void ControlConnection::sendLine(std::string line) {
   if (closed()) return;
   std::size_t cap = server_ ? server_->options().max_write_queue : 0;
   if (queuedBytes() + line.size() > cap) {
-    if (server_) {
-      server_->log(LogLevel::Warn, "control: dropping client pid " + std::to_string(peer_.pid) + " uid " +
-                               std::to_string(peer_.uid) + ": it stopped reading (" +
-                               std::to_string(queuedBytes()) + " bytes unsent)");
-    }
+    log(LogLevel::Warn, "control: dropping client " + describePeer(peer_) +
+                            ": it stopped reading (" + std::to_string(queuedBytes()) +
+                            " bytes unsent)");
     close();
     return;
   }
@@ -110,6 +111,7 @@ void ControlConnection::close() {
   auto callbacks = std::move(on_close_);
   on_close_.clear();
   for (auto& cb : callbacks) cb();
+  if (http_) http_->onClosed();
   if (server_) server_->drop(id_);
 }
 
@@ -147,26 +149,78 @@ void ControlConnection::readAvailable() {
       // then close.
       read_closed_ = true;
       updateInterest();
+      if (http_) http_->onReadClosed();
       maybeFinish();
       return;
     }
     budget -= std::min<std::size_t>(budget, static_cast<std::size_t>(n));
-    in_.append(std::string_view(buf, static_cast<std::size_t>(n)));
-    while (!closed() && !close_after_flush_) {
-      auto line = in_.nextLine();
-      if (!line) break;
-      handleLine(*line);
-    }
-    if (in_.overflowed() && !closed() && !close_after_flush_) {
-      if (server_) {
-        server_->log(LogLevel::Warn, "control: closing client pid " + std::to_string(peer_.pid) + ": " +
-                                 in_.overflowMessage());
-      }
-      send(proto::makeError(nullptr, proto::kRequestTooLarge, in_.overflowMessage()));
-      closeAfterFlush();
+    consume(std::string_view(buf, static_cast<std::size_t>(n)));
+  }
+}
+
+void ControlConnection::consume(std::string_view data) {
+  std::string first_bytes;
+  if (protocol_ == Protocol::kUnknown) {
+    // The first line decides (blank lines mean nothing in either protocol):
+    // an HTTP request line ("POST /RPC2 HTTP/1.1") means HTTP, anything
+    // else is JSON-RPC, whose errors then answer it.
+    sniff_.append(data);
+    std::size_t first = sniff_.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) {
+      sniff_.clear();
       return;
     }
+    std::size_t lf = sniff_.find('\n', first);
+    if (lf == std::string::npos && sniff_.size() - first <= in_.maxLine()) return;
+    std::string_view line(sniff_.data() + first,
+                          (lf == std::string::npos ? sniff_.size() : lf) - first);
+    bool http = http::looksLikeRequestLine(line);
+    protocol_ = http ? Protocol::kHttp : Protocol::kJson;
+    first_bytes = sniff_.substr(first);
+    sniff_.clear();
+    sniff_.shrink_to_fit();
+    data = first_bytes;
+    if (http) startHttp();
   }
+  if (http_) {
+    http_->onData(data);
+    return;
+  }
+  in_.append(data);
+  while (!closed() && !close_after_flush_) {
+    auto line = in_.nextLine();
+    if (!line) break;
+    handleLine(*line);
+  }
+  if (in_.overflowed() && !closed() && !close_after_flush_) {
+    log(LogLevel::Warn,
+        "control: closing client " + describePeer(peer_) + ": " + in_.overflowMessage());
+    send(proto::makeError(nullptr, proto::kRequestTooLarge, in_.overflowMessage()));
+    closeAfterFlush();
+  }
+}
+
+void ControlConnection::startHttp() {
+  if (!server_) return;
+  const ControlServerOptions& o = server_->options();
+  HttpSessionOptions http;
+  http.router = server_->router_;
+  http.username = o.username;
+  http.password = o.password;
+  http.limits = o.http_limits;
+  http.request_timeout = o.http_request_timeout;
+  http_ = std::make_shared<HttpSession>(server_->loop_, *this, weak_from_this(), std::move(http));
+}
+
+void ControlConnection::setBusy(bool busy) {
+  if (busy == http_busy_) return;
+  http_busy_ = busy;
+  outstanding_ += busy ? 1 : -1;
+  if (!busy) maybeFinish();
+}
+
+void ControlConnection::log(LogLevel level, const std::string& message) {
+  if (server_) server_->log(level, message);
 }
 
 void ControlConnection::handleLine(const std::string& line) {
@@ -182,14 +236,12 @@ void ControlConnection::handleLine(const std::string& line) {
   const auto& opts = server_->options();
   if (req->method == proto::method::kAuth) {
     const auto& p = req->params;
-    bool ok = !opts.username || (p.size() == 2 && p[0].is_string() && p[1].is_string() &&
-                                 p[0].get<std::string>() == *opts.username &&
-                                 p[1].get<std::string>() == opts.password.value_or(""));
+    bool ok =
+        !opts.username || (p.size() == 2 && p[0].is_string() && p[1].is_string() &&
+                           credentialsAccepted(opts.username, opts.password,
+                                               p[0].get<std::string>(), p[1].get<std::string>()));
     authenticated_ = authenticated_ || ok;
-    if (!ok) {
-      server_->log(LogLevel::Warn, "control: bad username/password from pid " + std::to_string(peer_.pid) +
-                               " uid " + std::to_string(peer_.uid));
-    }
+    if (!ok) log(LogLevel::Warn, "control: bad username/password from " + describePeer(peer_));
     if (!req->has_id) return;
     if (ok) {
       reply(req->id, true);

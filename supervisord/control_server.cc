@@ -45,6 +45,8 @@ const char* errnoName(int err) {
   }
 }
 
+}  // namespace
+
 // Supervisor's openhttpservers() wording for a socket error.
 Error socketError(int err) {
   if (err == EADDRINUSE) {
@@ -58,6 +60,8 @@ Error socketError(int err) {
   }
   return Error{help + " " + std::to_string(err)};
 }
+
+namespace {
 
 bool fillAddress(const std::string& path, sockaddr_un* addr) {
   std::memset(addr, 0, sizeof *addr);
@@ -135,10 +139,14 @@ bool peerAllowed(const PeerCredentials& peer, const std::vector<gid_t>& peer_gro
 
 Result<ControlServerOptions> controlServerOptions(const ServerConfig& server) {
   ControlServerOptions o;
-  o.path = server.file;
-  o.chmod = static_cast<unsigned>(server.chmod);
   o.username = server.username;
   o.password = server.password;
+  if (server.type == ServerConfig::Type::Inet) {
+    o.inet = InetEndpoint{server.section, server.host, server.port};
+    return o;
+  }
+  o.path = server.file;
+  o.chmod = static_cast<unsigned>(server.chmod);
   if (server.chown) {
     auto uid = resolveUser(server.chown->first);
     if (!uid) return uid.error();
@@ -166,6 +174,7 @@ ControlServer::~ControlServer() {
 }
 
 Status ControlServer::open() {
+  if (options_.inet) return openInet();
   const std::string& path = options_.path;
   // After a re-exec the previous image's socket is still listening here,
   // with clients waiting in its backlog: keep it (listener_registry.h).
@@ -175,6 +184,7 @@ Status ControlServer::open() {
     if (options_.chown_uid != static_cast<uid_t>(-1) ||
         options_.chown_gid != static_cast<gid_t>(-1))
       (void)::chown(path.c_str(), options_.chown_uid, options_.chown_gid);
+    bound_ = true;
     return listenOn(fd);
   }
   sockaddr_un addr;
@@ -221,13 +231,18 @@ Status ControlServer::open() {
   }
   if (::listen(fd, 128) < 0) return fail(errno);
   if (::rename(temp.c_str(), path.c_str()) < 0) return fail(errno);
+  bound_ = true;
   return listenOn(fd);
+}
+
+std::string ControlServer::listenerAddress() const {
+  if (!options_.inet) return unixListenerAddress(options_.path);
+  return "inet:" + options_.inet->host + ":" + std::to_string(options_.inet->port);
 }
 
 Status ControlServer::listenOn(int fd) {
   listen_fd_ = fd;
-  bound_ = true;
-  listenerRegistry().add(unixListenerAddress(options_.path), fd);
+  listenerRegistry().add(listenerAddress(), fd);
   reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   loop_.watch(listen_fd_, EPOLLIN, [this](std::uint32_t) { acceptAll(); });
   return okStatus();
@@ -269,7 +284,10 @@ std::vector<std::shared_ptr<ControlConnection>> ControlServer::connections() con
 
 void ControlServer::acceptAll() {
   while (listen_fd_ >= 0) {
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage from{};
+    socklen_t from_len = sizeof from;
+    int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&from), &from_len,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE) {
@@ -283,28 +301,34 @@ void ControlServer::acceptAll() {
       accept_exhausted_ = false;
       log(LogLevel::Info, "control: accepting connections again");
     }
-    struct ucred cred {};
-    socklen_t len = sizeof cred;
     PeerCredentials peer;
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
-      peer.pid = cred.pid;
-      peer.uid = cred.uid;
-      peer.gid = cred.gid;
+    if (options_.inet) {
+      peer.address = inetPeerAddress(from);
+      tuneInetConnection(fd);
+    } else {
+      struct ucred cred {};
+      socklen_t len = sizeof cred;
+      if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+        peer.pid = cred.pid;
+        peer.uid = cred.uid;
+        peer.gid = cred.gid;
+      }
     }
     auto refuse = [&](int code, std::string_view message) {
       std::string line = proto::encodeLine(proto::makeError(nullptr, code, message));
       (void)::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       ::close(fd);
     };
-    if (!checkPeer(peer)) {
-      log(LogLevel::Warn, "control: refused connection from pid " + std::to_string(peer.pid) + " uid " +
-                      std::to_string(peer.uid) + " gid " + std::to_string(peer.gid));
+    if (!options_.inet && !checkPeer(peer)) {
+      log(LogLevel::Warn, "control: refused connection from pid " + std::to_string(peer.pid) +
+                              " uid " + std::to_string(peer.uid) + " gid " +
+                              std::to_string(peer.gid));
       refuse(proto::kForbidden, "FORBIDDEN");
       continue;
     }
     if (connections_.size() >= options_.max_connections) {
       log(LogLevel::Warn, "control: too many connections (" + std::to_string(connections_.size()) +
-                      "), refusing pid " + std::to_string(peer.pid));
+                              "), refusing " + describePeer(peer));
       refuse(proto::kInternalError, "too many connections");
       continue;
     }
@@ -323,7 +347,7 @@ void ControlServer::acceptExhausted(int err) {
   if (!accept_exhausted_) {
     accept_exhausted_ = true;
     log(LogLevel::Critical, "control: cannot accept connections: " + why +
-                    "; refusing clients until file descriptors are freed");
+                                "; refusing clients until file descriptors are freed");
   }
   // Left in the backlog, a pending client keeps the level-triggered listener
   // readable and the loop would spin at 100% CPU. Give up the reserve
@@ -377,8 +401,10 @@ bool ControlServer::checkPeer(const PeerCredentials& peer) {
 }
 
 void ControlServer::dispatch(ControlConnection& conn, const proto::Request& req) {
-  log(LogLevel::Debug, "control: pid " + std::to_string(conn.peer().pid) + " uid " +
-                  std::to_string(conn.peer().uid) + " calls " + req.method);
+  // Trace, where Supervisor logs each XML-RPC call: a debug log holds
+  // what Python's does, not one line per supervisorctl request.
+  log(LogLevel::Trace, "control: pid " + std::to_string(conn.peer().pid) + " uid " +
+                           std::to_string(conn.peer().uid) + " calls " + req.method);
   if (handler_) {
     handler_(conn, req);
     return;
