@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/restart_policy_values.h"
+#include "common/ready_check.h"
 #include "common/signal_names.h"
 
 namespace sup {
@@ -24,6 +26,13 @@ json optionalString(const std::optional<std::string>& v) {
 json userGroup(const std::optional<std::pair<std::string, std::optional<std::string>>>& v) {
   if (!v) return nullptr;
   return json{{"user", v->first}, {"group", optionalString(v->second)}};
+}
+
+// A JSON object (its keys sorted, as the corpus has them).
+json envJson(const EnvVars& env) {
+  json j = json::object();
+  for (const auto& [k, v] : env) j[k] = v;
+  return j;
 }
 
 json logfileJson(const LogFileSpec& spec) {
@@ -66,7 +75,7 @@ json processJson(const ProcessConfig& p) {
       {"directory", optionalString(p.directory)},
       {"umask", p.umask ? json(octal3(*p.umask)) : json(nullptr)},
       {"redirect_stderr", p.redirect_stderr},
-      {"environment", p.environment},
+      {"environment", envJson(p.environment)},
       {"serverurl", optionalString(p.serverurl)},
   };
   for (int s = 0; s < 2; ++s) {
@@ -78,6 +87,31 @@ json processJson(const ProcessConfig& p) {
     j[ch + "_capture_maxbytes"] = log.capture_maxbytes;
     j[ch + "_events_enabled"] = log.events_enabled;
     j[ch + "_syslog"] = log.syslog;
+  }
+  // Our own keys appear only when set: Python Supervisor ignores them, so a
+  // config without them dumps exactly as the corpus oracle does, and the
+  // corpus comparison stays strict about every other key.
+  const RestartPolicy& rp = p.restart;
+  const RestartPolicy defaults;
+  if (rp.backoff != defaults.backoff) j["backoff"] = backoffText(rp.backoff);
+  if (rp.backoff_max != defaults.backoff_max) j["backoff_max"] = rp.backoff_max;
+  if (rp.backoff_jitter != defaults.backoff_jitter) j["backoff_jitter"] = rp.backoff_jitter;
+  if (rp.backoff_reset != defaults.backoff_reset) j["backoff_reset"] = rp.backoff_reset;
+  if (rp.never_give_up) j["never_give_up"] = true;
+  if (rp.restart_limit != defaults.restart_limit) j["restart_limit"] = restartLimitText(rp);
+  if (p.essential) j["essential"] = true;
+  if (!p.depends_on.empty()) j["depends_on"] = p.depends_on;
+  if (p.ready.kind != ReadyCheck::Kind::Running) j["ready"] = readyCheckText(p.ready);
+  if (p.ready_timeout != ProcessConfig{}.ready_timeout) j["ready_timeout"] = p.ready_timeout;
+  // docs/program-logs.md: a program that uses any of them shows all, with
+  // the defaults of the others (tee_prefix only with a tee).
+  const LogPolicy& lp = p.log_policy;
+  if (lp != LogPolicy{}) {
+    j["log_timestamps"] = lp.timestamps;
+    j["log_markers"] = lp.markers;
+    j["stdout_tee"] = lp.stdout_tee.empty() ? json(nullptr) : json(lp.stdout_tee);
+    j["stderr_tee"] = lp.stderr_tee.empty() ? json(nullptr) : json(lp.stderr_tee);
+    if (!lp.stdout_tee.empty() || !lp.stderr_tee.empty()) j["tee_prefix"] = lp.tee_prefix;
   }
   return j;
 }
@@ -139,7 +173,7 @@ json supervisordJson(const SupervisordConfig& s) {
               {"identifier", s.identifier},
               {"directory", optionalString(s.directory)},
               {"childlogdir", s.childlogdir},
-              {"environment", s.environment}};
+              {"environment", envJson(s.environment)}};
   // Our own keys only when set: Supervisor's output (the corpus) has none.
   if (s.restart_keeps_programs) j["restart_keeps_programs"] = true;
   return j;

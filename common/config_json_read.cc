@@ -1,7 +1,14 @@
 #include "common/config_json_read.h"
 
 #include <charconv>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+#include <map>
+#include <tuple>
 
+#include "common/ready_check.h"
+#include "common/restart_policy_values.h"
 #include "common/signal_names.h"
 
 namespace sup {
@@ -29,10 +36,37 @@ class Reader {
     const json* v = at(key);
     if (!v) return;
     try {
-      out = v->get<T>();
+      if (!convert(*v, out)) error_ = "bad value for '" + key + "'";
     } catch (const json::exception&) {
       error_ = "bad value for '" + key + "'";
     }
+  }
+  /// nlohmann's get<int>() static_casts whatever number it finds: a float
+  /// out of int's range is undefined behaviour (found by fuzz_handover), a
+  /// large integer silently wraps. A whole number in range, or an error.
+  template <class T>
+  static bool convert(const json& v, T& out) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      if (v.is_number_unsigned()) {
+        auto u = v.get<std::uint64_t>();
+        if (!std::in_range<T>(u)) return false;
+        out = static_cast<T>(u);
+        return true;
+      }
+      if (!v.is_number_integer()) return false;
+      auto i = v.get<std::int64_t>();
+      if (!std::in_range<T>(i)) return false;
+      out = static_cast<T>(i);
+      return true;
+    } else {
+      out = v.template get<T>();
+      return true;
+    }
+  }
+  /// A key that may be absent altogether (ours, written when not the default).
+  template <class T>
+  void ifPresent(const std::string& key, std::optional<T>& out) {
+    if (j_.is_object() && j_.contains(key)) optional(key, out);
   }
   template <class T>
   void optional(const std::string& key, std::optional<T>& out) {
@@ -93,6 +127,70 @@ void readStream(Reader& r, const std::string& channel, StreamLogConfig& s) {
 
 }  // namespace
 
+// Our own keys (restart_policy_values.h), written only when not the default.
+void readRestartPolicy(Reader& r, ProcessConfig& p) {
+  RestartPolicy& rp = p.restart;
+  std::optional<std::string> backoff, limit;
+  std::optional<int> backoff_max, jitter, backoff_reset;
+  std::optional<bool> never_give_up, essential;
+  r.ifPresent("backoff", backoff);
+  r.ifPresent("backoff_max", backoff_max);
+  r.ifPresent("backoff_jitter", jitter);
+  r.ifPresent("backoff_reset", backoff_reset);
+  r.ifPresent("never_give_up", never_give_up);
+  r.ifPresent("restart_limit", limit);
+  r.ifPresent("essential", essential);
+  if (backoff) {
+    if (auto kind = cv::backoffKind(*backoff)) {
+      rp.backoff = *kind;
+    } else {
+      r.fail("bad value for 'backoff'");
+    }
+  }
+  if (limit) {
+    if (auto n = cv::restartLimit(*limit)) {
+      std::tie(rp.restart_limit, rp.restart_limit_seconds) = *n;
+    } else {
+      r.fail("bad value for 'restart_limit'");
+    }
+  }
+  if (backoff_max) rp.backoff_max = *backoff_max;
+  if (jitter) rp.backoff_jitter = *jitter;
+  if (backoff_reset) rp.backoff_reset = *backoff_reset;
+  if (never_give_up) rp.never_give_up = *never_give_up;
+  if (essential) p.essential = *essential;
+  // depends_on=, ready=, ready_timeout= (docs/dependencies.md).
+  std::optional<std::vector<std::string>> depends_on;
+  std::optional<std::string> ready;
+  std::optional<int> ready_timeout;
+  r.ifPresent("depends_on", depends_on);
+  r.ifPresent("ready", ready);
+  r.ifPresent("ready_timeout", ready_timeout);
+  if (depends_on) p.depends_on = std::move(*depends_on);
+  if (ready) {
+    if (auto check = cv::readyCheck(*ready)) {
+      p.ready = std::move(*check);
+    } else {
+      r.fail("bad value for 'ready'");
+    }
+  }
+  if (ready_timeout) p.ready_timeout = *ready_timeout;
+  // log_timestamps=, log_markers=, *_tee=, tee_prefix= (docs/program-logs.md).
+  std::optional<bool> timestamps, markers;
+  std::optional<std::string> stdout_tee, stderr_tee, tee_prefix;
+  r.ifPresent("log_timestamps", timestamps);
+  r.ifPresent("log_markers", markers);
+  r.ifPresent("stdout_tee", stdout_tee);
+  r.ifPresent("stderr_tee", stderr_tee);
+  r.ifPresent("tee_prefix", tee_prefix);
+  LogPolicy& lp = p.log_policy;
+  if (timestamps) lp.timestamps = *timestamps;
+  if (markers) lp.markers = *markers;
+  if (stdout_tee) lp.stdout_tee = *stdout_tee;
+  if (stderr_tee) lp.stderr_tee = *stderr_tee;
+  if (tee_prefix) lp.tee_prefix = *tee_prefix;
+}
+
 Result<ProcessConfig> processConfigFromJson(const json& j) {
   Reader r(j);
   ProcessConfig p;
@@ -137,10 +235,16 @@ Result<ProcessConfig> processConfigFromJson(const json& j) {
     if (!p.umask) r.fail("bad value for 'umask'");
   }
   r.get("redirect_stderr", p.redirect_stderr);
-  r.get("environment", p.environment);
+  // A JSON object has its keys sorted: the order environment= gave them is
+  // not in the schema (a group adopted with a changed config restarts with
+  // the fresh one, which has it).
+  std::map<std::string, std::string> environment;
+  r.get("environment", environment);
+  for (auto& [name, value] : environment) p.environment.set(name, std::move(value));
   r.optional("serverurl", p.serverurl);
   readStream(r, "stdout", p.stdout_log);
   readStream(r, "stderr", p.stderr_log);
+  readRestartPolicy(r, p);
   if (!r.error().empty()) return Error{"process config: " + r.error()};
   return p;
 }

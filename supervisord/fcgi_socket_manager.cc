@@ -35,7 +35,7 @@ FcgiSocketManager::~FcgiSocketManager() {
 }
 
 Result<FcgiSocketManager::Lease> FcgiSocketManager::acquire() {
-  if (references_ == 0) {
+  if (references_ == 0 && fd_ < 0) {
     // Supervisor logs the attempt before it binds, and nothing after a
     // failure: the caller reports the error (as a spawn error).
     log_(LogLevel::Info, "Creating socket " + config_.url);
@@ -52,6 +52,18 @@ std::optional<std::string> FcgiSocketManager::probe() {
   auto lease = acquire();
   if (!lease) return lease.error().message;
   return std::nullopt;  // the lease goes out of scope here: the socket closes
+}
+
+bool FcgiSocketManager::adoptInherited() {
+  if (fd_ >= 0) return false;
+  fd_ = opener_.inherited(config_);
+  return fd_ >= 0;
+}
+
+void FcgiSocketManager::closeIfUnreferenced() {
+  if (references_ > 0 || fd_ < 0) return;
+  opener_.close(fd_);
+  fd_ = -1;
 }
 
 void FcgiSocketManager::release() {

@@ -31,6 +31,9 @@ class ListeningSocketOpener {
   /// socket file: [Errno 1] Operation not permitted: '/x.sock'", ...
   virtual Result<int> open(const FcgiSocketConfig& config) = 0;
   virtual void close(int fd) = 0;
+  /// After a re-exec: the socket the previous image listened on for this
+  /// config, still open and still bound, or -1 when there is none.
+  virtual int inherited(const FcgiSocketConfig& /*config*/) { return -1; }
 };
 
 /// The real one (fcgi_socket_posix.cc).
@@ -76,6 +79,14 @@ class FcgiSocketManager {
   /// reference and drop it at once (so, with no process running, the socket
   /// is created and closed again). Returns the error text if creating failed.
   std::optional<std::string> probe();
+
+  /// After a re-exec: take the socket the previous image handed over, if
+  /// any, instead of creating one. It stays open without a reference until
+  /// the adopted children take theirs with acquire() (which then opens
+  /// nothing and logs nothing); closeIfUnreferenced() closes it when none
+  /// did. True when a socket was inherited.
+  bool adoptInherited();
+  void closeIfUnreferenced();
 
   /// The listening fd while the socket is open, else -1. The manager owns
   /// it; whoever keeps it open across an exec must go through here.

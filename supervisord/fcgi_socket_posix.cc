@@ -26,6 +26,7 @@
 #include "common/py_text.h"
 #include "supervisord/fcgi_socket_address.h"
 #include "supervisord/fcgi_socket_manager.h"
+#include "supervisord/listener_registry.h"
 
 namespace sup {
 namespace {
@@ -141,15 +142,32 @@ Result<int> openInet(const FcgiSocketConfig& c, const FcgiSocketAddress& where) 
   return listenOn(fd, c.backlog);
 }
 
+// In the re-exec hand-over an fcgi socket is known by its url (a pool whose
+// url changed in the new config is a new pool, with a new socket).
+std::string fcgiListenerAddress(const std::string& url) {
+  return "fcgi:" + url;
+}
+
 class PosixSocketOpener final : public ListeningSocketOpener {
  public:
   Result<int> open(const FcgiSocketConfig& config) override {
     auto where = fcgiSocketAddress(config.url);
     if (!where) return where.error();
-    if (where->family == FcgiSocketAddress::Family::Unix) return openUnix(config, where->path);
-    return openInet(config, *where);
+    auto fd = where->family == FcgiSocketAddress::Family::Unix ? openUnix(config, where->path)
+                                                               : openInet(config, *where);
+    if (fd) listenerRegistry().add(fcgiListenerAddress(config.url), *fd);
+    return fd;
   }
-  void close(int fd) override { ::close(fd); }
+  void close(int fd) override {
+    listenerRegistry().remove(fd);
+    ::close(fd);
+  }
+  int inherited(const FcgiSocketConfig& config) override {
+    std::string address = fcgiListenerAddress(config.url);
+    int fd = listenerRegistry().takeInherited(address);
+    if (fd >= 0) listenerRegistry().add(address, fd);
+    return fd;
+  }
 };
 
 }  // namespace

@@ -54,6 +54,8 @@ enum StreamTag : std::uint16_t {
   kCapturing = 6,
   kCaptureHeld = 7,
   kCaptured = 8,
+  kMidLine = 9,
+  kTeePartial = 10,
 };
 
 constexpr std::size_t kHeaderSize = 32;
@@ -120,6 +122,8 @@ std::string encodeStream(const Stream& s) {
   w.flag(kCapturing, s.capturing);
   w.text(kCaptureHeld, s.capture_held);
   w.text(kCaptured, s.captured);
+  w.flag(kMidLine, s.mid_line);
+  w.text(kTeePartial, s.tee_partial);
   return std::move(w.str());
 }
 
@@ -238,6 +242,12 @@ bool decodeStream(std::string_view record, Stream& s, std::string& error) {
         break;
       case kCaptured:
         s.captured = f.payload;
+        break;
+      case kMidLine:
+        ok = r.boolean(f, s.mid_line);
+        break;
+      case kTeePartial:
+        s.tee_partial = f.payload;
         break;
       default:
         break;  // a newer writer's optional field

@@ -36,6 +36,8 @@ struct Stream {
   bool capturing = false;      ///< capture mode: between BEGIN and END tokens
   std::string capture_held;    ///< bytes that may begin a token
   std::string captured;        ///< the capture log so far
+  bool mid_line = false;       ///< log_timestamps: the file's last line is unfinished
+  std::string tee_partial;     ///< a line begun, not yet sent to the tee
   bool operator==(const Stream&) const = default;
 };
 

@@ -37,7 +37,7 @@ std::string probeAnswer() {
 
 Status checkProbe(int wait_status, const std::string& output, std::uint32_t version) {
   if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
-    return Error{"it " + decodeWaitStatus(wait_status).second + quoted(output)};
+    return Error{"it failed (" + decodeWaitStatus(wait_status).second + ")" + quoted(output)};
   }
   // The answer is the last line: a config may make it print warnings first.
   std::string_view text = output;

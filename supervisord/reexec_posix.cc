@@ -19,28 +19,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "supervisord/pidfd_child.h"
 #include "supervisord/reexec.h"
 
 extern char** environ;
 
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
-
 namespace sup {
 namespace {
-
-// The first fields of the kernel's struct clone_args (CLONE_ARGS_SIZE_VER0).
-struct CloneArgs {
-  std::uint64_t flags = 0;
-  std::uint64_t pidfd = 0;
-  std::uint64_t child_tid = 0;
-  std::uint64_t parent_tid = 0;
-  std::uint64_t exit_signal = 0;
-  std::uint64_t stack = 0;
-  std::uint64_t stack_size = 0;
-  std::uint64_t tls = 0;
-};
 
 // argv/envp arrays over strings that outlive them.
 std::vector<char*> pointers(std::vector<std::string>& strings) {
@@ -123,13 +108,9 @@ ReexecProbe::ReexecProbe(EventLoop& loop, const LaunchInfo& target,
     return;
   }
   int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  CloneArgs args;
-  args.flags = CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd_);
   // SIGCHLD: its exec would make it so anyway, and the Supervisor's reap()
   // may then collect it first (reaped() takes the status from there).
-  args.exit_signal = SIGCHLD;
-  long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  long pid = forkWithPidfd(&pidfd_, SIGCHLD);
   if (pid == 0) {
     // The child (a copy of us): system calls only, then exec.
     ::syscall(SYS_dup2, devnull, 0);
@@ -173,7 +154,7 @@ ReexecProbe::~ReexecProbe() {
     if (!exited_) {
       ::kill(pid_, SIGKILL);
       siginfo_t info{};
-      ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_), &info, WEXITED);
+      waitPidfd(pidfd_, &info, WEXITED);
     }
     ::close(pidfd_);
   }
@@ -198,8 +179,7 @@ void ReexecProbe::onOutput() {
 
 void ReexecProbe::onExit() {
   siginfo_t info{};
-  if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_), &info,
-               WEXITED | WNOHANG) < 0) {
+  if (waitPidfd(pidfd_, &info, WEXITED | WNOHANG) < 0) {
     // Reaped already by the Supervisor's waitpid(-1): reaped() has (or will
     // have) the status. The pidfd stays readable: stop watching it.
     if (loop_.watching(pidfd_)) loop_.unwatch(pidfd_);

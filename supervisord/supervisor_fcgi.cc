@@ -20,6 +20,10 @@ std::unique_ptr<FcgiSocketManager> Supervisor::makeFcgiSocket(const FcgiSocketCo
   auto manager = std::make_unique<FcgiSocketManager>(
       config, *socket_opener_,
       [log](LogLevel level, const std::string& line) { log->log(level, line); });
+  // After a re-exec the previous image's socket is still bound, and the
+  // pool's children still accept on it: take it over rather than probe,
+  // which would replace a unix socket's file under them.
+  if (manager->adoptInherited()) return manager;
   // Supervisor creates the socket when it creates the group, "to fail
   // early", and closes it at once. It then dies (at start-up) or fails the
   // update with a traceback; we log the reason and keep the group: each
@@ -48,6 +52,17 @@ void Supervisor::attachFcgiSocket(Group& g) {
     g.fcgi_socket = makeFcgiSocket(*g.config.socket);
   }
   for (auto& p : g.processes) p->fcgi_socket = g.fcgi_socket.get();
+}
+
+void Supervisor::adoptFcgiLeases(Group& g) {
+  if (!g.fcgi_socket) return;
+  // Each live adopted child holds the socket as its fd 0, as it did in the
+  // previous image: it holds a reference here too, given back when reaped.
+  for (auto& p : g.processes) {
+    if (p->machine.pid() == 0) continue;
+    if (auto lease = g.fcgi_socket->acquire()) p->socket_lease = std::move(*lease);
+  }
+  g.fcgi_socket->closeIfUnreferenced();
 }
 
 bool Supervisor::takeFcgiSocket(Process& p, SpawnRequest& req) {

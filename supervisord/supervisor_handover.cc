@@ -76,14 +76,15 @@ void Supervisor::requestReexec(const std::string& binary, ReexecDone done) {
   if (!reexec_handler_) return done(Error{"this supervisord cannot re-exec"});
   if (state_ != SupervisorState::Running)
     return done(Error{"supervisord is " + std::string(supervisorStateName(state_))});
-  // An fcgi-program pool's listening socket lives in its running children
-  // (fd 0) and in our lease on it; the hand-over does not carry it yet.
+  // A process held back for its dependencies, or whose ready= check runs,
+  // is mid-decision (a timer, a probe child, a notify socket) in this image
+  // only: the hand-over records settled states. Such a wait is short.
   for (const auto& g : groups_) {
-    if (!g->fcgi_socket) continue;
     for (const auto& p : g->processes) {
-      if (p->machine.pid() != 0) {
-        return done(Error{"the socket of fcgi-program '" + g->config.name +
-                          "' cannot be handed over yet: stop that group first"});
+      if (p->machine.waiting() || p->machine.awaitingReady()) {
+        return done(Error{"'" + namespec(p->id) +
+                          "' is starting (waiting for its dependencies or its ready= check): "
+                          "try again once it is RUNNING"});
       }
     }
   }
@@ -117,6 +118,7 @@ void Supervisor::handOver(handover::State& into) const {
     }
     into.groups.push_back(std::move(hg));
   }
+  into.extensions["events"] = eventsHandOver();
 }
 
 Status Supervisor::adopt(const handover::State& state) {
@@ -157,6 +159,9 @@ Status Supervisor::adopt(const handover::State& state) {
       s.spawnerr = hp.spawnerr;
       s.exitstatus = hp.exitstatus;
       p->machine.restore(s);
+      // Shutdown stops by these counts (continueStopAll): an adopted live
+      // process counts as one that went live here.
+      if (!isStoppedState(s.state)) ++live_by_priority_[config.priority];
       p->exec_error = hp.exec_error;
       p->capture->resume(hp);
       if (hp.pid > 0) by_pid_[hp.pid] = p.get();
@@ -173,8 +178,14 @@ Status Supervisor::adopt(const handover::State& state) {
     config.processes.clear();
     group->config = std::move(config);
     attachFcgiSocket(*group);
+    adoptFcgiLeases(*group);
+    Group* g = group.get();
     insertGroup(std::move(group));
+    setUpEvents(*g);
   }
+  if (auto it = state.extensions.find("events"); it != state.extensions.end())
+    adoptEvents(it->second);
+  linkDependencies();
   log_.info("adopted " + std::to_string(state.processCount()) +
             " processes from the previous image");
   applyUpdateAfterAdoption();

@@ -333,3 +333,49 @@ TEST_CASE("an fcgi socket where the daemon may not write is a spawn error with S
                         quoted("Could not create FastCGI socket unix://" + d.dir() +
                                "/locked/fc.sock: [Errno 13] Permission denied")) == 1);
 }
+
+TEST_CASE("a re-exec hands the fcgi socket over: the pool keeps its children and its socket") {
+  DaemonHarness d;
+  const std::string sock = d.path("fc.sock");
+  const int port = freePort();
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() + pool("unix://{dir}/fc.sock") +
+                "[fcgi-program:tc]\nsocket=tcp://127.0.0.1:" + std::to_string(port) +
+                "\ncommand={helpers}/fcgi_responder\nstartsecs=0\n");
+  REQUIRE(d.start());
+  REQUIRE(bothRunning(d));
+  REQUIRE(d.waitForLogLine("success: tc entered RUNNING"));
+  REQUIRE(allAnswer([&] { return askUnix(sock); }, {"fc_0", "fc_1"}));
+  struct stat before {};
+  REQUIRE(::stat(sock.c_str(), &before) == 0);
+  auto lines_before = socketLines(d);
+  auto status_before = d.ctl("status").out;
+  std::regex pids("pid (\\d+)");
+  auto pidsOf = [&](const std::string& text) {
+    std::vector<std::string> out;
+    for (std::sregex_iterator it(text.begin(), text.end(), pids), end; it != end; ++it)
+      out.push_back((*it)[1]);
+    return out;
+  };
+
+  auto r = d.ctl("reexec");
+  REQUIRE(r.out == "Re-executed supervisord (pid " + std::to_string(d.daemonPid()) + ")\n");
+  REQUIRE(d.waitForLogLine("adopted 3 processes from the previous image"));
+  // The same children answer on the same socket: nothing was bound again
+  // (a new bind would have replaced the file, and logged "Creating socket").
+  CHECK(pidsOf(d.ctl("status").out) == pidsOf(status_before));
+  CHECK(allAnswer([&] { return askUnix(sock); }, {"fc_0", "fc_1"}));
+  CHECK(allAnswer([&] { return ask(AF_INET, "127.0.0.1", port, "tcp"); }, {"tc"}));
+  struct stat after {};
+  REQUIRE(::stat(sock.c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);
+  CHECK(socketLines(d) == lines_before);
+  CHECK(d.countLogLines("closed fcgi:") == 0);
+
+  // The references came over too: the last member's stop closes the socket,
+  // and a start opens it again.
+  CHECK(d.ctl("stop fc:*").exit == 0);
+  CHECK(d.waitForLogLine("INFO Closing socket unix://" + quoted(sock), 5s, 1));
+  CHECK(d.ctl("start fc:*").exit == 0);
+  CHECK(allAnswer([&] { return askUnix(sock); }, {"fc_0", "fc_1"}));
+  REQUIRE(d.stop() == 0);
+}

@@ -14,6 +14,8 @@
 #include <sstream>
 
 #include "daemon_harness.h"
+#include "event_records.h"
+#include "http_client.h"
 #include "rpc_client.h"
 
 using namespace sup::test;
@@ -169,12 +171,12 @@ TEST_CASE("reexec: a binary that fails at once is refused and every program keep
   RunResult r = d.ctl("reexec --binary " + bad);
   CHECK(r.exit == 1);
   CHECK(r.out == "ERROR: re-exec refused: " + bad +
-                     " cannot take over: it exit status 1: error while loading shared libraries\n");
+                     " cannot take over: it failed (exit status 1): error while loading shared libraries\n");
   // Not our binary at all, and one that does not exist.
   r = d.ctl("reexec --binary /bin/true");
   CHECK(r.out.find("it is not a supervisord that can adopt programs") != std::string::npos);
   r = d.ctl("reexec --binary " + d.path("missing"));
-  CHECK(r.out.find("cannot take over: it exit status 127") != std::string::npos);
+  CHECK(r.out.find("cannot take over: it failed (exit status 127)") != std::string::npos);
   CHECK(processes(d)["a"].pid == pid);
   CHECK(d.countLogLines("not re-executing: .*this supervisord keeps running") == 3);
   CHECK(d.countLogLines("re-executing supervisord") == 0);
@@ -280,4 +282,114 @@ TEST_CASE(
   CHECK(d.countLogLines("stopping orphan 'a:a' \\(pid " + std::to_string(before["a"].pid)) == 1);
   CHECK(d.countLogLines("stopping orphan 'b:b' \\(pid " + std::to_string(before["b"].pid)) == 1);
   CHECK(waitFor([&] { return !processAlive(before["a"].pid) && !processAlive(before["b"].pid); }));
+}
+
+TEST_CASE(
+    "reexec: an event listener is adopted READY and its serials go on - the next event reaches it "
+    "with the following serial") {
+  DaemonHarness d;
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() +
+                recorderSection("rec", "PROCESS_STATE") +
+                "[program:worker]\ncommand={helpers}/sleeper 100000\nstartsecs=0\n");
+  REQUIRE(d.start());
+  auto runningEvents = [&] {
+    std::vector<ReceivedEvent> out;
+    for (auto& e : readReceived(d.path("rec.raw")))
+      if (e.field("eventname") == "PROCESS_STATE_RUNNING" &&
+          e.payload.find("processname:worker ") == 0)
+        out.push_back(e);
+    return out;
+  };
+  REQUIRE(waitFor([&] { return runningEvents().size() == 1; }, 10s));
+  int listener = processes(d)["rec"].pid;
+  REQUIRE(reexecCtl(d).find("Re-executed") == 0);
+  CHECK(processes(d)["rec"].pid == listener);
+  REQUIRE(d.ctl("restart worker").exit == 0);
+  REQUIRE(waitFor([&] { return runningEvents().size() == 2; }, 10s));
+  // Every event the listener got, across the exec: serials and pool serials
+  // 0, 1, 2, ... with no gap and no repeat.
+  auto all = readReceived(d.path("rec.raw"));
+  REQUIRE(all.size() >= 6);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    INFO(all[i].header);
+    CHECK(all[i].field("serial") == std::to_string(i));
+    CHECK(all[i].field("poolserial") == std::to_string(i));
+  }
+  CHECK(d.countLogLines("rec.*UNKNOWN|protocol") == 0);
+}
+
+TEST_CASE(
+    "reexec: the [inet_http_server] listening socket crosses the exec - the same socket serves "
+    "before and after") {
+  DaemonHarness d;
+  int port = freePort();
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() + "[inet_http_server]\nport=127.0.0.1:" +
+                std::to_string(port) + "\n[program:worker]\ncommand={helpers}/sleeper 100000\n" +
+                "startsecs=0\n");
+  REQUIRE(d.start());
+  REQUIRE(waitFor([&] { return allRunning(d, 1); }));
+  const std::string call = xmlCall("supervisor.getPID");
+  auto pidOverTcp = [&](HttpClient& c) {
+    if (!c.postXml(call)) return std::string();
+    auto r = c.readResponse();
+    return r && r->status == 200 ? r->body : std::string();
+  };
+  // The inode of the socket listening on the port (/proc/net/tcp, state 0A).
+  auto listeningInode = [&] {
+    std::ifstream tcp("/proc/net/tcp");
+    std::string line;
+    char local[64];
+    std::snprintf(local, sizeof local, ":%04X ", port);
+    while (std::getline(tcp, line)) {
+      std::istringstream f(line);
+      std::string sl, addr, rem, st, q, tr, retr, uid, timeout, inode;
+      f >> sl >> addr >> rem >> st >> q >> tr >> retr >> uid >> timeout >> inode;
+      if ((addr + " ").find(local) != std::string::npos && st == "0A") return inode;
+    }
+    return std::string();
+  };
+  std::string inode = listeningInode();
+  REQUIRE_FALSE(inode.empty());
+  HttpClient before = HttpClient::tcp(port);
+  CHECK(pidOverTcp(before).find(std::to_string(d.daemonPid())) != std::string::npos);
+  REQUIRE(reexecCtl(d).find("Re-executed") == 0);
+  // The old image's connection is closed; a new one reaches the same socket.
+  HttpClient after = HttpClient::tcp(port);
+  CHECK(pidOverTcp(after).find(std::to_string(d.daemonPid())) != std::string::npos);
+  CHECK(listeningInode() == inode);
+  CHECK(d.countLogLines("Cannot open an HTTP server|Address already in use") == 0);
+}
+
+TEST_CASE(
+    "reexec: refused while a process waits for its dependencies - after an exec, stops still go "
+    "dependents first") {
+  DaemonHarness d;
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() +
+                "[program:db]\ncommand={helpers}/sleeper 100000\nstartsecs=0\n"
+                "[program:web]\ncommand={helpers}/sleeper 100000\nstartsecs=0\ndepends_on=db\n"
+                "[program:slow]\ncommand={helpers}/sleeper 100000\nstartsecs=60\n"
+                "[program:held]\ncommand={helpers}/sleeper 100000\nstartsecs=0\n"
+                "depends_on=slow\n");
+  REQUIRE(d.start());
+  REQUIRE(waitFor([&] {
+    auto all = processes(d);
+    return all["db"].state == "RUNNING" && all["web"].state == "RUNNING";
+  }));
+  // held waits for slow, STARTING for a minute: no re-exec meanwhile.
+  REQUIRE(waitFor([&] { return processes(d)["held"].state == "STARTING"; }));
+  RunResult r = d.ctl("reexec");
+  CHECK(r.exit == 1);
+  CHECK(r.out.find("'held' is starting (waiting for its dependencies or its ready= check)") !=
+        std::string::npos);
+  CHECK(d.ctl("stop held slow").exit == 0);
+  REQUIRE(waitFor([&] { return processes(d)["held"].state == "STOPPED"; }));
+  REQUIRE(reexecCtl(d).find("Re-executed") == 0);
+  // The new image linked the dependencies again: db waits for web to stop.
+  REQUIRE(d.ctl("stop all").exit == 0);
+  std::string log = d.mainLog();
+  auto web = log.find("stopped: web");
+  auto db = log.find("stopped: db");
+  REQUIRE(web != std::string::npos);
+  REQUIRE(db != std::string::npos);
+  CHECK(web < db);
 }

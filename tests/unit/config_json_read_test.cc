@@ -1,6 +1,7 @@
 // common/config_json_read.h: a process config and a group header read back
 // from the --print-config schema are what was written.
 #include "common/config_json_read.h"
+#include "common/ready_check.h"
 
 #include <unistd.h>
 
@@ -33,7 +34,8 @@ TEST_CASE("config json read: every field of a process config survives the round 
   p.user = "www-data";
   p.directory = "/srv";
   p.umask = 027;
-  p.environment = {{"A", "1"}, {"B", "two words"}};
+  p.environment.set("A", "1");
+  p.environment.set("B", "two words");
   p.serverurl = "unix:///x.sock";
   p.stdout_log.logfile = LogFileSpec{LogFileSpec::Kind::Path, "/var/log/web.log"};
   p.stdout_log.logfile_maxbytes = 1234;
@@ -42,6 +44,18 @@ TEST_CASE("config json read: every field of a process config survives the round 
   p.stdout_log.events_enabled = true;
   p.stdout_log.syslog = true;
   p.stderr_log.logfile.kind = LogFileSpec::Kind::None;
+  // Our own keys (restart_policy_values.h) too: a re-exec adopts with them.
+  p.restart.backoff = RestartPolicy::Backoff::Exponential;
+  p.restart.backoff_max = 300;
+  p.restart.backoff_jitter = 20;
+  p.restart.backoff_reset = 60;
+  p.restart.never_give_up = true;
+  p.restart.restart_limit = 5;
+  p.restart.restart_limit_seconds = 60;
+  p.essential = true;
+  p.depends_on = {"db", "cache:*"};
+  p.ready = *cv::readyCheck("tcp:127.0.0.1:5432");
+  p.ready_timeout = 30;
   auto back = processConfigFromJson(processConfigJson(p));
   REQUIRE(back.ok());
   CHECK(*back == p);
@@ -74,6 +88,27 @@ TEST_CASE("config json read: a group header survives the round trip without its 
   REQUIRE(back.ok());
   g.processes.clear();
   CHECK(*back == g);
+}
+
+TEST_CASE("config json read: a number that is not a whole number in range is a bad value") {
+  // A hand-over is untrusted input: these used to be static_cast (a float
+  // out of int's range is undefined behaviour; fuzz_handover found it).
+  GroupConfig g;
+  g.name = "x";
+  for (nlohmann::json bad : {nlohmann::json(9e9), nlohmann::json(1.5),
+                             nlohmann::json(std::int64_t{1} << 40),
+                             nlohmann::json(std::uint64_t{1} << 63)}) {
+    INFO(bad.dump());
+    nlohmann::json j = groupHeaderJson(g);
+    j["priority"] = bad;
+    auto back = groupHeaderFromJson(j);
+    REQUIRE_FALSE(back.ok());
+    CHECK(back.error().message.find("bad value for 'priority'") != std::string::npos);
+  }
+  nlohmann::json j = groupHeaderJson(g);
+  j["priority"] = -7;
+  REQUIRE(groupHeaderFromJson(j).ok());
+  CHECK(groupHeaderFromJson(j)->priority == -7);
 }
 
 TEST_CASE("config json read: a missing or mistyped key is named") {

@@ -115,6 +115,38 @@ TEST_CASE("the first reference creates the pool's socket and the last one closes
   CHECK(c->fd() == 41);
 }
 
+TEST_CASE("after a re-exec the inherited socket serves the adopted children, opened by nobody",
+          "[fcgi]") {
+  Managed m("unix:///tmp/fc.sock");
+  m.opener.inherited_fd = 7;
+  REQUIRE(m.manager.adoptInherited());
+  CHECK(m.manager.listeningFd() == 7);
+  CHECK(m.manager.references() == 0);
+  auto a = m.manager.acquire();
+  auto b = m.manager.acquire();
+  CHECK(a->fd() == 7);
+  CHECK(m.manager.references() == 2);
+  m.manager.closeIfUnreferenced();  // referenced: stays open
+  CHECK(m.manager.listeningFd() == 7);
+  CHECK(m.lines.empty());  // neither "Creating" nor a probe: the socket was never bound here
+  a->reset();
+  b->reset();
+  CHECK(m.opener.calls == std::vector<std::string>{"inherited unix:///tmp/fc.sock", "close 7"});
+  CHECK(m.lines == std::vector<std::string>{"INFO Closing socket unix:///tmp/fc.sock"});
+}
+
+TEST_CASE("an inherited socket that no adopted child holds is closed, and none is no socket",
+          "[fcgi]") {
+  Managed m("tcp://127.0.0.1:9000");
+  m.opener.inherited_fd = 9;
+  REQUIRE(m.manager.adoptInherited());
+  m.manager.closeIfUnreferenced();
+  CHECK(m.manager.listeningFd() == -1);
+  CHECK(m.opener.calls == std::vector<std::string>{"inherited tcp://127.0.0.1:9000", "close 9"});
+  CHECK_FALSE(m.manager.adoptInherited());  // nothing more to inherit
+  CHECK(m.manager.listeningFd() == -1);
+}
+
 TEST_CASE("a lease releases its reference exactly once, moved or not", "[fcgi]") {
   Managed m("tcp://127.0.0.1:9000");
   {

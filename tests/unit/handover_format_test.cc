@@ -37,7 +37,8 @@ State sample() {
   p.exec_error = "";
   p.stdin_fd = 10;
   p.stdin_pending = std::string("in\0put", 6);
-  p.out = Stream{"/var/log/web.log", 11, "pend", 3, "partial", true, "<!--XSUP", "cap"};
+  p.out =
+      Stream{"/var/log/web.log", 11, "pend", 3, "partial", true, "<!--XSUP", "cap", true, "tee li"};
   p.err.fd = 12;
   g.processes.push_back(p);
   Process stopped;

@@ -165,7 +165,7 @@ TEST_CASE("adopt: a config the new image cannot read back adopts nothing") {
 TEST_CASE("adopt: a config holding bytes that are not UTF-8 is handed over and adopted unchanged") {
   GroupConfig g = group("odd", 1);
   g.processes[0].command = "/bin/true \xff\xfe";
-  g.processes[0].environment["X"] = "\xc3";
+  g.processes[0].environment.set("X", "\xc3");
   Fixture f({g});
   f.sup->startup();
   handover::State state = handOver(f);
