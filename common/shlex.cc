@@ -148,11 +148,11 @@ Result<std::vector<std::string>> nonPosixTokens(std::string_view text) {
   }
 }
 
-Result<std::map<std::string, std::string>> parseKeyValuePairs(std::string_view text) {
+Result<EnvVars> parseKeyValuePairs(std::string_view text) {
   auto tokens = nonPosixTokens(text);
   if (!tokens.ok()) return tokens.error();
   const std::vector<std::string>& t = *tokens;
-  std::map<std::string, std::string> out;
+  EnvVars out;
   for (size_t i = 0; i < t.size(); i += 4) {
     if (i + 3 > t.size() || t[i + 1] != "=") {
       return Error{"Unexpected end of key/value pairs in value '" + std::string(text) + "'"};
@@ -160,7 +160,7 @@ Result<std::map<std::string, std::string>> parseKeyValuePairs(std::string_view t
     std::string value = t[i + 2];
     size_t b = value.find_first_not_of("'\"");
     size_t e = value.find_last_not_of("'\"");
-    out[t[i]] = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+    out.set(t[i], b == std::string::npos ? "" : value.substr(b, e - b + 1));
   }
   return out;
 }

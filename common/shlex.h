@@ -5,11 +5,11 @@
 //    token skipped between pairs whatever it is) users' configs depend on.
 #pragma once
 
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/env_vars.h"
 #include "common/result.h"
 
 namespace sup {
@@ -24,6 +24,6 @@ Result<std::vector<std::string>> nonPosixTokens(std::string_view text);
 
 /// datatypes.dict_of_key_value_pairs: "K=v,K2='v 2'" -> {K: v, K2: v 2}.
 /// Error: "Unexpected end of key/value pairs in value '<text>'".
-Result<std::map<std::string, std::string>> parseKeyValuePairs(std::string_view text);
+Result<EnvVars> parseKeyValuePairs(std::string_view text);
 
 }  // namespace sup

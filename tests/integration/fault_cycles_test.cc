@@ -20,18 +20,6 @@ using namespace sup::test;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAsan = true;  // ASan's quarantine holds freed memory: RSS is not flat
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAsan = true;
-#else
-constexpr bool kAsan = false;
-#endif
-#else
-constexpr bool kAsan = false;
-#endif
-
 int cyclesWanted() {
   const char* env = std::getenv("SUP_FAULT_CYCLES");
   int n = env ? std::atoi(env) : 0;

@@ -134,6 +134,20 @@ TEST_CASE("the child runs in its own process group with only fds 0, 1 and 2 open
   CHECK(p.facts["pgid"] != std::to_string(d.pid()));
 }
 
+TEST_CASE("a child spawned beside 300 open pipes and logs still gets only fds 0, 1 and 2") {
+  // The child shares the daemon's fd table until it takes a private one
+  // holding only the spawner's low slots: nothing else may leak through.
+  DaemonHarness d;
+  std::string sleepers;
+  for (int i = 0; i < 60; ++i) {
+    sleepers += "[program:s" + std::to_string(i) +
+                "]\ncommand={helpers}/sleeper\nstartsecs=0\npriority=1\n";
+  }
+  Probe p = runProbe(d, "priority=999\n" + sleepers);
+  CHECK(p.facts["fds"] == "0,1,2");
+  CHECK(d.countLogLines("entered RUNNING state") >= 60);
+}
+
 TEST_CASE("directory= and umask= apply to the child") {
   DaemonHarness d;
   Probe p = runProbe(d, "directory={dir}\numask=027\n");
