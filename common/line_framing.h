@@ -37,8 +37,9 @@ class LineBuffer {
 
   std::size_t max_line_;
   std::string buf_;
-  std::size_t pos_ = 0;      // start of unconsumed data
-  std::size_t scanned_ = 0;  // bytes from pos_ already known to hold no '\n'
+  std::size_t pos_ = 0;         // start of unconsumed data
+  std::size_t scanned_ = 0;     // bytes from pos_ already known to hold no '\n'
+  std::size_t tail_start_ = 0;  // just after the last '\n' appended (0: none)
   bool overflowed_ = false;
 };
 

@@ -7,12 +7,15 @@
 
 #include "supervisord/log_followers.h"
 #include "supervisord/open_log_files.h"
+#include "supervisord/tee_target.h"
 
 namespace sup {
 
 struct LogRegistry {
   OpenLogFiles files;
   LogFollowers followers;
+  /// stdout_tee= / stderr_tee= targets, one per path (docs/program-logs.md).
+  TeeTargets tees;
 };
 
 }  // namespace sup

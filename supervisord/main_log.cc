@@ -18,6 +18,7 @@ class MainLogSink {
   bool echo_stdout = false;
   bool use_syslog = false;
   std::unique_ptr<RotatingFile> file;
+  long long maxbytes = 0;
 
   void write(LogLevel level, std::string_view body) {
     if (use_syslog) {
@@ -30,7 +31,12 @@ class MainLogSink {
     line += ' ';
     line.append(body);
     line += '\n';
-    if (file) file->write(line);
+    if (file) {
+      // Supervisor's RotatingFileHandler: the whole line, then a rotation
+      // once the file has reached maxbytes (it may pass it by this line).
+      file->write(line);
+      if (maxbytes > 0 && file->size() >= maxbytes) file->rotate();
+    }
     if (echo_stdout) {
       const char* p = line.data();
       size_t left = line.size();
@@ -69,8 +75,10 @@ bool MainLog::open(const MainLogOptions& opts, std::string* error) {
     sink_->use_syslog = true;
     sink_->file.reset();
   } else {
-    auto file =
-        std::make_unique<RotatingFile>(opts.path, opts.maxbytes, opts.backups, opts.registry);
+    // Rotated here, by Supervisor's rule for whole records, not by the
+    // file's own cut at the last newline that fits (child logs' rule).
+    auto file = std::make_unique<RotatingFile>(opts.path, 0, opts.backups, opts.registry);
+    sink_->maxbytes = opts.maxbytes;
     if (!file->open(error)) return false;
     sink_->file = std::move(file);
   }

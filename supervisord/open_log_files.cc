@@ -7,18 +7,20 @@
 namespace sup {
 
 void OpenLogFiles::add(RotatingFile* file) {
-  files_.push_back(file);
+  by_path_[file->path()].push_back(file);
 }
 
 void OpenLogFiles::remove(RotatingFile* file) {
-  files_.erase(std::remove(files_.begin(), files_.end(), file), files_.end());
+  auto it = by_path_.find(file->path());
+  if (it == by_path_.end()) return;
+  auto& same = it->second;
+  same.erase(std::remove(same.begin(), same.end(), file), same.end());
+  if (same.empty()) by_path_.erase(it);
 }
 
 std::vector<RotatingFile*> OpenLogFiles::at(const std::string& path) const {
-  std::vector<RotatingFile*> out;
-  for (RotatingFile* f : files_)
-    if (f->path() == path) out.push_back(f);
-  return out;
+  auto it = by_path_.find(path);
+  return it == by_path_.end() ? std::vector<RotatingFile*>() : it->second;
 }
 
 bool OpenLogFiles::rotate(const std::string& path) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sup {
@@ -24,7 +25,10 @@ class OpenLogFiles {
   bool rotate(const std::string& path);
 
  private:
-  std::vector<RotatingFile*> files_;
+  // By path (a RotatingFile's path never changes): with 10,000 programs a
+  // scan of every file per add, remove or rotate made logrotate of all and
+  // a shutdown quadratic.
+  std::unordered_map<std::string, std::vector<RotatingFile*>> by_path_;
 };
 
 }  // namespace sup

@@ -1,6 +1,5 @@
 #include "supervisord/output_capture.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -19,56 +18,6 @@
 
 namespace sup {
 
-bool isAutoChildLogName(std::string_view name, std::string_view identifier) {
-  // Code points, not bytes: Python's \S is Unicode-aware (str.isspace()).
-  std::u32string s = py::decodeUtf8(name);
-  std::u32string marker = U"---" + py::decodeUtf8(identifier) + U"-";
-  for (std::size_t i = 1; i < s.size(); ++i) {
-    if (s[i - 1] == U'\n') return false;  // ".+?" never crosses a newline
-    if (s.compare(i, marker.size(), marker) != 0) continue;
-    std::size_t tail = i + marker.size();
-    // "\S+\.log": the run of non-space characters after the marker holds
-    // ".log" at some position past its first character.
-    for (std::size_t k = tail + 1; k < s.size() && !py::isSpace(s[k - 1]); ++k)
-      if (s.compare(k, 4, U".log") == 0) return true;
-  }
-  return false;
-}
-
-void cleanupAutoChildLogs(const CaptureSettings& settings, MainLog& log) {
-  DIR* dir = ::opendir(settings.childlogdir.c_str());
-  if (!dir) return;
-  std::vector<std::string> doomed;
-  while (dirent* e = ::readdir(dir)) {
-    std::string name = e->d_name;
-    if (isAutoChildLogName(name, settings.identifier))
-      doomed.push_back(settings.childlogdir + "/" + name);
-  }
-  ::closedir(dir);
-  for (const auto& path : doomed) {
-    if (::unlink(path.c_str()) < 0 && errno != ENOENT)
-      log.warn("Failed to clean up '" + path + "'");
-  }
-}
-
-std::string stripAnsi(std::string_view data) {
-  static constexpr std::string_view kEnd = "HfABCDRsuJKhlpm";
-  std::string out;
-  out.reserve(data.size());
-  for (size_t i = 0; i < data.size(); ++i) {
-    if (data[i] == '\x1b' && i + 1 < data.size() && data[i + 1] == '[') {
-      size_t j = i + 2;
-      while (j < data.size() && kEnd.find(data[j]) == std::string_view::npos) ++j;
-      if (j < data.size()) {
-        i = j;
-        continue;
-      }
-    }
-    out += data[i];
-  }
-  return out;
-}
-
 namespace {
 const std::string& adoptedPath(const handover::Process& p, bool err) {
   return err ? p.err.path : p.out.path;
@@ -77,10 +26,18 @@ const std::string& adoptedPath(const handover::Process& p, bool err) {
 
 OutputCapture::OutputCapture(EventLoop& loop, MainLog& log, const ProcessConfig& config,
                              const CaptureSettings& settings, const handover::Process* adopted)
-    : loop_(loop), log_(log), name_(config.name), settings_(settings) {
+    : loop_(loop),
+      log_(log),
+      name_(config.name),
+      settings_(settings),
+      markers_(config.log_policy.markers),
+      tee_prefix_(config.log_policy.tee_prefix) {
   setupStream(stdout_, config.stdout_log, adopted ? &adoptedPath(*adopted, false) : nullptr);
   if (!config.redirect_stderr)
     setupStream(stderr_, config.stderr_log, adopted ? &adoptedPath(*adopted, true) : nullptr);
+  stdout_.stamp = stderr_.stamp = config.log_policy.timestamps;
+  stdout_.tee_path = config.log_policy.stdout_tee;
+  if (!config.redirect_stderr) stderr_.tee_path = config.log_policy.stderr_tee;
 }
 
 OutputCapture::~OutputCapture() {
@@ -111,6 +68,7 @@ void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg,
         });
   }
   if (cfg.capture_maxbytes > 0) s.capture = std::make_unique<CaptureMode>(cfg.capture_maxbytes);
+  s.events_enabled = cfg.events_enabled;
   if (cfg.logfile.kind == LogFileSpec::Kind::None) return;
   if (cfg.logfile.kind == LogFileSpec::Kind::Auto && auto_path && !auto_path->empty()) {
     s.path = *auto_path;  // the previous image's AUTO file, still in use
@@ -147,36 +105,39 @@ void OutputCapture::attach(int stdin_fd, int stdout_fd, int stderr_fd) {
   stderr_.fd = stderr_fd;
   for (Stream* s : {&stdout_, &stderr_}) {
     if (s->fd < 0) continue;
-    // A 1 MiB pipe lets a chatty child run ahead of us between wake-ups
-    // (best effort: capped by /proc/sys/fs/pipe-max-size for non-root).
-    // (Not again for a pipe that has it: an adopted one after a re-exec.)
-    if (::fcntl(s->fd, F_GETPIPE_SZ) < (1 << 20)) ::fcntl(s->fd, F_SETPIPE_SZ, 1 << 20);
+    // 256 KiB (4x Linux's default) lets a chatty child run ahead of us
+    // between wake-ups. Not more: bytes that wait longer in a bigger pipe
+    // are cold in cache when the kernel copies them to the file; with 1 MiB
+    // pipes ten writers at once cost the daemon 1.1-1.9 s of CPU per GiB
+    // against 0.38-0.40 s with 256 KiB, and one writer up to 1.3 s against
+    // 0.44 (docs/performance.md). Best effort (pipe-max-size). Not again
+    // for a pipe that has it: an adopted one after a re-exec.
+    if (::fcntl(s->fd, F_GETPIPE_SZ) != kPipeBytes) ::fcntl(s->fd, F_SETPIPE_SZ, kPipeBytes);
     loop_.watch(s->fd, EPOLLIN, [this, s](uint32_t) { onReadable(*s); });
+    if (!s->tee_path.empty()) openTee(*s);
   }
 }
 
 void OutputCapture::onReadable(Stream& s) {
-  // A bounded number of reads per wake-up keeps one chatty child from
-  // starving the rest of the loop.
-  for (int i = 0; i < 4 && s.fd >= 0; ++i) {
-    if (!readOnce(s)) return;
-  }
+  // One read (or splice) per wake-up: epoll is level-triggered, so bytes
+  // left in the pipe wake the loop again, after the other ready fds had a
+  // turn, and no read is spent learning that the pipe is empty.
+  readOnce(s);
 }
 
 bool OutputCapture::mayBypass(const Stream& s) const {
   return s.file && !s.no_splice && s.pending.empty() && !settings_.strip_ansi && !s.syslog &&
          !s.capture && !(settings_.registry && settings_.registry->followers.any()) &&
-         !log_.enabled(LogLevel::Debug);
+         !log_.enabled(LogLevel::Debug) && !s.events_enabled &&
+         !(&s == &stdout_ && protocol_sink_) && !s.stamp && s.tee_path.empty();
 }
 
 bool OutputCapture::readOnce(Stream& s) {
-  // The pipe holds at most 1 MiB; a bigger buffer would only sit idle.
-  static constexpr size_t kChunk = 1 << 20;
   if (mayBypass(s)) {
     // Pipe -> page cache in the kernel: half the copies and syscalls of
     // read()+write(). Rotation points and anything that must see the bytes
     // take the read() path below.
-    auto r = s.file->spliceFrom(s.fd, kChunk);
+    auto r = s.file->spliceFrom(s.fd, kPipeBytes);
     switch (r.status) {
       case RotatingFile::Spliced::Moved:
         return r.bytes == r.asked;  // less: the pipe is empty now
@@ -192,52 +153,62 @@ bool OutputCapture::readOnce(Stream& s) {
         break;
     }
   }
-  static char buf[128 * 1024];
-  ssize_t n = ::read(s.fd, buf, sizeof buf);
+  // One chunk reaches past maxbytes from where spliceFrom() stops. A
+  // stream that never splices (timestamps, a tee: docs/program-logs.md)
+  // reads the whole pipe at once: half the reads, writes and wake-ups.
+  static char buf[kPipeBytes];
+  const size_t want = s.stamp || s.tee ? sizeof buf : RotatingFile::kBoundaryWindow;
+  ssize_t n = ::read(s.fd, buf, want);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
   if (n <= 0) {
     closeStream(s);
     return false;
   }
   std::string_view data(buf, static_cast<size_t>(n));
-  if (s.capture) {
+  if (&s == &stdout_ && protocol_sink_) {
+    protocolOutput(s, data);
+  } else if (s.capture) {
     s.capture->feed(
         data, [this, &s](std::string_view d) { logOutput(s, d); },
-        [this, &s](std::string_view) {
-          // No event listeners yet: Supervisor's debug line is all that shows.
-          log_.debug("'" + name_ + "' " + s.channel + " emitted a comm event");
-        });
+        [this, &s](std::string_view d) { commEvent(s, d); },
+        [this, &s](std::string_view d) { capturedOutput(s, d); });
   } else {
     logOutput(s, data);
   }
-  return true;
+  // A short read emptied the pipe: another read() would only say EAGAIN
+  // (epoll reports the next bytes, and EOF).
+  return static_cast<size_t>(n) == want;
 }
 
 void OutputCapture::logOutput(Stream& s, std::string_view data) {
-  std::string stripped;
   if (settings_.strip_ansi) {
-    stripped = stripAnsi(data);
+    static std::string stripped;  // one buffer for every read: no allocation
+    stripAnsiInto(data, stripped);
     data = stripped;
   }
-  if (s.file) store(s, data);
+  if (s.file) toFile(s, data);
+  if (s.tee) teeOutput(s, data);
   if (s.syslog) {
     s.syslog_lines.feed(data, [this, &s](std::string_view line) { s.syslog->send(name_, line); });
   }
   if (log_.enabled(LogLevel::Debug)) {
-    log_.debug("'" + name_ + "' " + s.channel + " output:\n" + std::string(data));
+    // '%(name)r %(channel)s output:\n%(data)s', the data as text when it is
+    // UTF-8 and as Python's bytes repr otherwise: the main log stays UTF-8.
+    log_.debug(py::repr(name_) + " " + s.channel + " output:\n" + py::decodedOrUndecodable(data));
   }
+  logEvent(s, data);
 }
 
 void OutputCapture::finishOutput(Stream& s) {
   if (s.capture) {
     s.capture->finish([this, &s](std::string_view d) { logOutput(s, d); },
-                      [this, &s](std::string_view) {
-                        log_.debug("'" + name_ + "' " + s.channel + " emitted a comm event");
-                      });
+                      [this, &s](std::string_view d) { commEvent(s, d); },
+                      [this, &s](std::string_view d) { capturedOutput(s, d); });
   }
   if (s.syslog) {
     s.syslog_lines.flush([this, &s](std::string_view line) { s.syslog->send(name_, line); });
   }
+  finishTee(s);
 }
 
 void OutputCapture::store(Stream& s, std::string_view data) {
@@ -268,6 +239,7 @@ void OutputCapture::keep(Stream& s, std::string_view data) {
     if (nl != std::string::npos) excess = nl + 1;
     s.pending.erase(0, excess);
     s.dropped += excess;
+    s.dropped_total += excess;
   }
 }
 

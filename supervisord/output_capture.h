@@ -8,10 +8,15 @@
 #include <string_view>
 
 #include "common/config_model.h"
+#include "supervisord/ansi_escapes.h"
+#include "supervisord/auto_child_logs.h"
 #include "supervisord/capture_mode.h"
 #include "supervisord/event_loop.h"
+#include "supervisord/line_stamper.h"
+#include "supervisord/metrics_format.h"
 #include "supervisord/rotating_file.h"
 #include "supervisord/syslog_sink.h"
+#include "supervisord/tee_target.h"
 
 namespace sup {
 
@@ -34,19 +39,9 @@ struct CaptureSettings {
 
 /// Remove AUTO child logs left by an earlier run (Supervisor's
 /// clear_autochildlogdir): the names in childlogdir that isAutoChildLogName().
-void cleanupAutoChildLogs(const CaptureSettings& settings, MainLog& log);
-
-/// Whether Supervisor's re.match(r'.+?---<identifier>-\S+\.log\.{0,1}\d{0,4}')
-/// accepts this file name. Anchored at the start only, the optional tail can
-/// match nothing, so this is: at least one character (no newline), then
-/// "---<identifier>-", then one or more non-whitespace characters up to a
-/// ".log". The identifier is matched literally: Supervisor pastes it into
-/// the pattern unescaped, which only changes anything for an identifier
-/// holding regex syntax (and one like "a(b" makes Python fail at startup).
-bool isAutoChildLogName(std::string_view name, std::string_view identifier);
-
-/// Strip ANSI escapes `ESC[` ... up to one of "HfABCDRsuJKhlpm".
-std::string stripAnsi(std::string_view data);
+inline void cleanupAutoChildLogs(const CaptureSettings& settings, MainLog& log) {
+  cleanupAutoChildLogs(settings.childlogdir, settings.identifier, log);
+}
 
 class OutputCapture {
  public:
@@ -63,6 +58,11 @@ class OutputCapture {
   void attach(int stdin_fd, int stdout_fd, int stderr_fd);
   /// The child exited: read everything left in the pipes, then close them.
   void drainAndDetach();
+  /// log_markers=true (output_capture_policy.cc): a line in the stdout log
+  /// when a run starts (after attach()) and when it ends (after
+  /// drainAndDetach(), with the wait(2) status).
+  void markSpawned(int pid);
+  void markExited(int wait_status);
 
   /// Log file paths ("" for NONE), as getProcessInfo reports them.
   const std::string& stdoutPath() const { return stdout_.path; }
@@ -80,6 +80,30 @@ class OutputCapture {
   /// Queue bytes for the child's stdin. Returns 0, or EPIPE when there is no
   /// stdin to write to (not running, or the child closed it).
   int sendStdin(std::string_view data);
+  /// The counters /metrics reports for a stream: bytes written to its log
+  /// file, its rotations and the bytes dropped while it could not be written.
+  LogStreamMetrics counters(bool is_stderr) const {
+    const Stream& s = is_stderr ? stderr_ : stdout_;
+    LogStreamMetrics m;
+    m.has_file = s.file != nullptr;
+    if (s.file) {
+      m.written_bytes = s.file->writtenTotal();
+      m.rotations = s.file->rotations();
+    }
+    m.dropped_bytes = s.dropped_total;
+    return m;
+  }
+
+  /// Where this process's output events go (output_events.cc): PROCESS_LOG_*
+  /// for a stream with *_events_enabled, PROCESS_COMMUNICATION_* in capture
+  /// mode. Called with the bytes as Supervisor's events carry them.
+  using EventSink = std::function<void(bool is_stderr, bool communication, std::string_view data)>;
+  void setEventSink(EventSink sink) { event_sink_ = std::move(sink); }
+  /// An event listener's stdout is its protocol channel: each read goes to
+  /// `sink` (and to its stdout log file, as Supervisor writes it there), never
+  /// to events, capture mode, syslog or the debug output line.
+  using ProtocolSink = std::function<void(std::string_view data)>;
+  void setProtocolSink(ProtocolSink sink) { protocol_sink_ = std::move(sink); }
 
  private:
   struct Stream {
@@ -93,7 +117,8 @@ class OutputCapture {
     // and a timer with backoff retries. The pipe keeps being drained so the
     // child never blocks on its stdout.
     std::string pending;
-    unsigned long long dropped = 0;
+    unsigned long long dropped = 0;        // since the outage began (its log line)
+    unsigned long long dropped_total = 0;  // ever (/metrics)
     EventLoop::TimerId retry_timer = 0;
     int retry_ms = 0;
     // splice(2) failed with EINVAL (the file system cannot take it): read.
@@ -103,13 +128,33 @@ class OutputCapture {
     SyslogLines syslog_lines;
     // *_capture_maxbytes > 0: Supervisor's capture mode.
     std::unique_ptr<CaptureMode> capture;
+    bool events_enabled = false;
+    // log_timestamps=true: a stamp before each line in the file.
+    bool stamp = false;
+    LineStamper stamper;
+    // *_tee=PATH: each line also goes there, after the tee_prefix. The
+    // target is kept between runs (what it has not taken yet still goes).
+    std::string tee_path;
+    std::shared_ptr<TeeTarget> tee;
+    TeeLines tee_lines;
+    unsigned long long tee_dropped = 0;  ///< lines dropped in this run
   };
   static constexpr size_t kMaxPending = 4 << 20;
+  /// A child's stdout/stderr pipe size, and so the most one splice moves.
+  static constexpr int kPipeBytes = 256 << 10;
   /// Bytes for the normal log: strip_ansi, the file, syslog, debug echo.
   void logOutput(Stream& s, std::string_view data);
   /// The end of a run's output: held capture bytes and a partial syslog line.
   void finishOutput(Stream& s);
   void store(Stream& s, std::string_view data);
+  // output_capture_policy.cc: timestamps, markers and tees.
+  /// Bytes for the log file: stamped when log_timestamps is on.
+  void toFile(Stream& s, std::string_view data);
+  void teeOutput(Stream& s, std::string_view data);
+  void openTee(Stream& s);
+  /// The run's end: its last partial line, and one WARN for its drops.
+  void finishTee(Stream& s);
+  void writeMarker(const std::string& line);
   void keep(Stream& s, std::string_view data);
   void retryPending(Stream& s);
   void setupStream(Stream& s, const StreamLogConfig& cfg, const std::string* auto_path);
@@ -119,6 +164,11 @@ class OutputCapture {
   bool mayBypass(const Stream& s) const;
   void closeStream(Stream& s);
   void flushStdin();
+  // output_events.cc: the event side of the output.
+  void commEvent(Stream& s, std::string_view data);
+  void capturedOutput(Stream& s, std::string_view data);
+  void logEvent(Stream& s, std::string_view data);
+  void protocolOutput(Stream& s, std::string_view data);
 
   EventLoop& loop_;
   MainLog& log_;
@@ -128,6 +178,13 @@ class OutputCapture {
   Stream stderr_{"stderr"};
   int stdin_fd_ = -1;
   std::string stdin_buf_;
+  EventSink event_sink_;
+  ProtocolSink protocol_sink_;
+  bool markers_ = false;
+  std::string tee_prefix_;
+  StampFormat stamp_format_;
+  /// Tee targets when there is no daemon-wide registry (tests).
+  std::unique_ptr<TeeTargets> own_tees_;
 };
 
 }  // namespace sup

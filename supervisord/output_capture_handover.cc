@@ -21,6 +21,8 @@ void OutputCapture::handOver(handover::Process& into) const {
     h.pending = s->pending;
     h.dropped = s->dropped;
     h.syslog_partial = s->syslog_lines.partial();
+    h.mid_line = !s->stamper.atLineStart();
+    h.tee_partial = s->tee_lines.partial();
     if (s->capture) {
       h.capturing = s->capture->capturing();
       h.capture_held = s->capture->held();
@@ -34,6 +36,8 @@ void OutputCapture::resume(const handover::Process& from) {
   for (Stream* s : {&stdout_, &stderr_}) {
     const handover::Stream& h = s == &stdout_ ? from.out : from.err;
     s->syslog_lines.restorePartial(h.syslog_partial);
+    s->stamper.restore(!h.mid_line);
+    s->tee_lines.restorePartial(h.tee_partial);
     if (s->capture) s->capture->restore(h.capturing, h.capture_held, h.captured);
     s->dropped = h.dropped;
     // Still unwritable? store() queues it again and retries with backoff.

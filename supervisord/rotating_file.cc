@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "supervisord/log_registry.h"
 
@@ -49,6 +51,7 @@ bool RotatingFile::open(std::string* error) {
   append_ = true;
   // Appending to an earlier run's file: does it end mid-line?
   tail_known_ = false;
+  line_start_ = size_ == 0 ? 0 : -1;
   atLineStart();
   return true;
 }
@@ -77,9 +80,49 @@ bool RotatingFile::setAppend(bool on) {
   return true;
 }
 
+long long RotatingFile::lineStart() {
+  if (line_start_ >= 0) return line_start_;
+  // Only bytes that arrived by splice are unknown; look for their last
+  // newline, back from the end of the file, no further than maxbytes + 1
+  // bytes: a line found to reach that far is cut anyway.
+  long long floor = maxbytes_ > 0 ? std::max(0LL, size_ - maxbytes_ - 1) : 0;
+  line_start_ = size_;  // unreadable: as if the line began now (never tear)
+  int rfd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (rfd < 0) return line_start_;
+  std::vector<char> buf(64 * 1024);
+  long long end = size_;
+  while (true) {
+    if (end <= floor) {
+      line_start_ = floor;
+      break;
+    }
+    size_t n = static_cast<size_t>(std::min<long long>(buf.size(), end - floor));
+    if (::pread(rfd, buf.data(), n, end - static_cast<long long>(n)) != static_cast<ssize_t>(n))
+      break;
+    if (const void* nl = ::memrchr(buf.data(), '\n', n)) {
+      line_start_ =
+          end - static_cast<long long>(n) + (static_cast<const char*>(nl) - buf.data()) + 1;
+      break;
+    }
+    end -= static_cast<long long>(n);
+  }
+  ::close(rfd);
+  return line_start_;
+}
+
+void RotatingFile::appended(std::string_view bytes) {
+  if (bytes.empty()) return;
+  tail_known_ = true;
+  at_line_start_ = bytes.back() == '\n';
+  // From the end: in line-oriented output the last newline is a few bytes back.
+  if (const void* nl = ::memrchr(bytes.data(), '\n', bytes.size())) {
+    size_t after =
+        bytes.size() - static_cast<size_t>(static_cast<const char*>(nl) - bytes.data()) - 1;
+    line_start_ = size_ - static_cast<long long>(after);
+  }
+}
+
 RotatingFile::Spliced RotatingFile::spliceFrom(int pipe_fd, size_t max) {
-  // Below this much room before maxbytes, write() takes over and rotates.
-  constexpr long long kMinRoom = 64 * 1024;
   if (fd_ < 0 || !seekable_ || rotate_due_) return {Spliced::NotNow};
   // Append at the file's real end, as O_APPEND would: a second writer or an
   // external truncation (logrotate copytruncate) may have moved it.
@@ -87,10 +130,12 @@ RotatingFile::Spliced RotatingFile::spliceFrom(int pipe_fd, size_t max) {
   if (::fstat(fd_, &st) == 0 && st.st_size != size_) {
     size_ = st.st_size;
     tail_known_ = false;
+    line_start_ = -1;
   }
   if (maxbytes_ > 0) {
-    long long room = maxbytes_ - size_ - 1;
-    if (room < kMinRoom) return {Spliced::NotNow};
+    // The last kBoundaryWindow bytes before maxbytes go through write().
+    long long room = maxbytes_ - size_ - kBoundaryWindow;
+    if (room <= 0) return {Spliced::NotNow};
     if (static_cast<long long>(max) > room) max = static_cast<size_t>(room);
   }
   if (!setAppend(false)) return {Spliced::Failed};
@@ -99,7 +144,9 @@ RotatingFile::Spliced RotatingFile::spliceFrom(int pipe_fd, size_t max) {
   if (n < 0) return {errno == EAGAIN ? Spliced::Empty : Spliced::Failed};
   if (n == 0) return {Spliced::Eof};
   size_ += n;
+  written_total_ += static_cast<unsigned long long>(n);
   tail_known_ = false;
+  line_start_ = -1;
   return {Spliced::Moved, static_cast<size_t>(n), max};
 }
 
@@ -122,7 +169,7 @@ bool RotatingFile::writeAll(std::string_view data, size_t* written) {
       size_t done = data.size() - left;
       if (written) *written += done;
       if (done > 0) {
-        at_line_start_ = p[-1] == '\n';
+        appended(data.substr(0, done));
         publish(data.substr(0, done));
       }
       errno = err;
@@ -131,10 +178,11 @@ bool RotatingFile::writeAll(std::string_view data, size_t* written) {
     p += n;
     left -= static_cast<size_t>(n);
     size_ += n;
+    written_total_ += static_cast<unsigned long long>(n);
   }
   if (written) *written += data.size();
   if (!data.empty()) {
-    at_line_start_ = data.back() == '\n';
+    appended(data);
     publish(data);
   }
   return true;
@@ -144,55 +192,66 @@ bool RotatingFile::write(std::string_view data, size_t* written) {
   if (written) *written = 0;
   if (fd_ < 0 && !open()) return false;
   if (!append_ && !setAppend(true)) return false;
-  if (!tail_known_) atLineStart();
-  if (rotate_due_ && seekable_ && (maxbytes_ <= 0 || size_ < maxbytes_)) {
+  if (!seekable_) return writeAll(data, written);
+  if (rotate_due_ && (maxbytes_ <= 0 || size_ < maxbytes_)) {
     // A rotation was asked for mid-line: this file takes the end of that
     // line, the new file what follows. (Past maxbytes the rules below apply.)
-    size_t nl = data.find('\n');
-    size_t cut = nl == std::string_view::npos ? data.size() : nl + 1;
+    auto* nl = static_cast<const char*>(std::memchr(data.data(), '\n', data.size()));
+    size_t cut = nl ? static_cast<size_t>(nl - data.data()) + 1 : data.size();
     if (!writeAll(data.substr(0, cut), written)) return false;
     data.remove_prefix(cut);
-    if (nl == std::string_view::npos) return true;
+    if (!nl) return true;
     if (!rotate() && !data.empty()) return false;
   }
-  if (!seekable_ || maxbytes_ <= 0) return writeAll(data, written);
+  if (maxbytes_ <= 0) return writeAll(data, written);
   while (!data.empty()) {
     long long room = maxbytes_ - size_;
     if (room > static_cast<long long>(data.size())) return writeAll(data, written);
     // A rotation is due within this chunk: the old file takes the lines
     // that fit, the new one the rest.
     size_t window = room > 0 ? static_cast<size_t>(room) : 0;
-    size_t last_nl = window > 0 ? data.rfind('\n', window - 1) : std::string_view::npos;
     size_t cut;
-    if (last_nl != std::string_view::npos) {
-      cut = last_nl + 1;
+    bool rotate_after = true;
+    if (auto* last = static_cast<const char*>(::memrchr(data.data(), '\n', window))) {
+      cut = static_cast<size_t>(last - data.data()) + 1;
+    } else if (size_ > 0 && atLineStart() && rotate() && size_ == 0) {
+      continue;  // no whole line fits: the next one starts the new file
+    } else if (auto* first =
+                   static_cast<const char*>(std::memchr(data.data(), '\n', data.size()))) {
+      // An empty file, or a line already begun in this one: finish the
+      // line here, however long, then rotate.
+      cut = static_cast<size_t>(first - data.data()) + 1;
     } else {
-      if (size_ > 0 && at_line_start_) {
-        rotate();
-        if (size_ == 0) continue;  // the next line starts the new file
-      }
-      // An empty file, or a line already begun in this one: finish the line
-      // here (a line longer than maxbytes spans), then rotate.
-      size_t first_nl = data.find('\n');
-      cut = first_nl == std::string_view::npos ? data.size() : first_nl + 1;
+      // Its end has not come yet: wait for it (the next write finishes it
+      // here), unless the line already holds maxbytes bytes.
+      cut = data.size();
+      rotate_after = size_ + static_cast<long long>(cut) - lineStart() >= maxbytes_;
     }
     if (!writeAll(data.substr(0, cut), written)) return false;
     data.remove_prefix(cut);
-    rotate();
+    if (rotate_after) rotate();
   }
   return true;
+}
+
+void RotatingFile::shiftBackup(const std::string& from, const std::string& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
+  if (errno == ENOENT) return;  // no such backup yet
+  // Removing first, as Supervisor does, also spares the daemon ext4's
+  // flush of a file renamed over another one (auto_da_alloc).
+  if (errno == EEXIST) ::unlink(to.c_str());
+  ::rename(from.c_str(), to.c_str());  // EINVAL above: no RENAME_NOREPLACE here
 }
 
 bool RotatingFile::rotate() {
   if (!seekable_) return true;
   rotate_due_ = false;
+  ++rotations_;
   if (backups_ > 0) {
-    for (int i = backups_ - 1; i >= 1; --i) {
-      std::string from = path_ + "." + std::to_string(i);
-      std::string to = path_ + "." + std::to_string(i + 1);
-      if (::access(from.c_str(), F_OK) == 0) ::rename(from.c_str(), to.c_str());
-    }
-    ::rename(path_.c_str(), (path_ + ".1").c_str());
+    std::string stem = path_ + ".";
+    for (int i = backups_ - 1; i >= 1; --i)
+      shiftBackup(stem + std::to_string(i), stem + std::to_string(i + 1));
+    shiftBackup(path_, stem + "1");
     bool ok = open();
     replaced();
     return ok;
@@ -202,6 +261,8 @@ bool RotatingFile::rotate() {
   if (::ftruncate(fd_, 0) != 0) return false;
   size_ = 0;
   at_line_start_ = true;
+  tail_known_ = true;
+  line_start_ = 0;
   replaced();
   return true;
 }

@@ -2,8 +2,13 @@
 // brings the file to >= maxbytes, f.(n-1) -> f.n, ..., f -> f.1 and f is
 // reopened empty. Unlike Supervisor, a rotation never tears a line: the
 // bytes up to the last newline that fits go to the old file, the rest to
-// the new one (a line longer than maxbytes may span files). Used by the
-// main log and by every child log.
+// the new one. Only a line of maxbytes bytes or more is cut (see write()). Used
+// by the main log and by every child log.
+//
+// Child output reaches it two ways: spliceFrom() moves bytes pipe -> file in
+// the kernel while the file is far from maxbytes, and write() takes the
+// last kBoundaryWindow bytes before the limit, where the bytes must be seen
+// to cut after a newline.
 #pragma once
 
 #include <sys/types.h>
@@ -30,9 +35,14 @@ class RotatingFile {
   bool open(std::string* error = nullptr);
   bool isOpen() const { return fd_ >= 0; }
   /// Append all of `data` (retrying short writes and EINTR), rotating at a
-  /// line boundary when the file reaches maxbytes. Returns false if a write
-  /// failed; `*written` (if given) then says how many bytes of `data` are
-  /// in a file, so the caller can keep the rest.
+  /// line boundary when the file reaches maxbytes: the whole lines that fit
+  /// stay in this file (the last newline before maxbytes, found with
+  /// memrchr), the rest starts the new one. A line begun below maxbytes is
+  /// finished in this file, even when its end comes in a later write; only
+  /// a line that reaches maxbytes bytes without a newline is cut there.
+  /// Returns false if a write failed; `*written` (if given)
+  /// then says how many bytes of `data` are in a file, so the caller can
+  /// keep the rest.
   bool write(std::string_view data, size_t* written = nullptr);
   /// Close and open again by name (after an external logrotate; SIGUSR2).
   bool reopen();
@@ -48,6 +58,13 @@ class RotatingFile {
   bool rotateSoon();
   /// A requested rotation waits for the end of a line.
   bool rotationDue() const { return rotate_due_; }
+  /// The file ends with a newline, or is empty (read back after splices):
+  /// where log_markers can write its line without joining another.
+  bool endsLine() { return atLineStart(); }
+
+  /// How close to maxbytes spliceFrom() goes: one read of this size then
+  /// reaches past the limit, so write() sees where the cut falls.
+  static constexpr long long kBoundaryWindow = 128 * 1024;
 
   /// What spliceFrom() did.
   struct Spliced {
@@ -56,11 +73,12 @@ class RotatingFile {
     size_t asked = 0;  ///< bytes == asked: the pipe may hold more
   };
   /// Move up to `max` bytes from the pipe `pipe_fd` into the file with
-  /// splice(2), without copying them through user space, and never so many
-  /// that the file reaches maxbytes: that rotation needs write(), which sees
-  /// the bytes and cuts at a newline. NotNow: too little room before
-  /// maxbytes, a rotation is due, or the file is not a regular file; use
-  /// write(). Empty: nothing in the pipe. Eof: the pipe's writers are gone.
+  /// splice(2), without copying them through user space, and never past
+  /// maxbytes - kBoundaryWindow: the bytes around the limit go through
+  /// write(), which sees them and cuts at a newline. NotNow: within
+  /// kBoundaryWindow of maxbytes, a rotation is due, or the file is not a
+  /// regular file; read kBoundaryWindow bytes and write() them. Empty:
+  /// nothing in the pipe. Eof: the pipe's writers are gone.
   /// Failed: errno says why (EINVAL: this file system cannot splice;
   /// ENOSPC...); nothing was lost, the bytes are still in the pipe.
   /// Followers are not told: callers splice only when no one follows.
@@ -71,6 +89,10 @@ class RotatingFile {
   long long size() const { return size_; }
   /// False for pipes, ttys and character devices such as /dev/stdout.
   bool seekable() const { return seekable_; }
+  /// Since this object was made (/metrics): bytes it wrote (by write or
+  /// splice) and rotations it began (rotate(), size or request).
+  unsigned long long writtenTotal() const { return written_total_; }
+  unsigned long long rotations() const { return rotations_; }
 
  private:
   std::string path_;
@@ -86,12 +108,27 @@ class RotatingFile {
   bool rotate_due_ = false;
   /// at_line_start_ holds; false after a splice (read back when needed).
   bool tail_known_ = true;
+  /// lineStart(), or -1 when unknown (after a splice).
+  long long line_start_ = 0;
   /// fd_ has O_APPEND (splice(2) refuses it; write() wants it so an external
   /// `logrotate copytruncate` or a second writer never leaves a hole).
   bool append_ = true;
+  unsigned long long written_total_ = 0;
+  unsigned long long rotations_ = 0;
 
-  /// Does the file end with '\n' (or is it empty)?
+  /// Does the file end with '\n' (or is it empty)? Reads the last byte back
+  /// when splices made it unknown.
   bool atLineStart();
+  /// Where the file's last, unfinished line begins (size_ if it ends with a
+  /// newline). Read back from the file when splices made it unknown, at most
+  /// maxbytes + 1 bytes back: all write() needs to know is whether that line
+  /// has reached maxbytes.
+  long long lineStart();
+  /// Bookkeeping for bytes just appended (size_ already counts them).
+  void appended(std::string_view bytes);
+  /// rename(from, to) as Supervisor's doRollover does it: an existing `to`
+  /// is removed first, and a missing `from` is no error.
+  static void shiftBackup(const std::string& from, const std::string& to);
   bool setAppend(bool on);
   bool writeAll(std::string_view data, size_t* written);
   /// Tell the followers of this path (tail -f) about new bytes / a new file.

@@ -1,6 +1,7 @@
 #include "supervisord/syslog_sink.h"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -9,14 +10,24 @@
 
 namespace sup {
 
-std::string syslogDatagram(std::string_view message, std::time_t now) {
+namespace {
+
+// "<14>Nov 22 07:40:05 supervisord: ": what precedes every message.
+void datagramHeader(std::time_t now, std::string& out) {
   struct tm tm {};
   ::localtime_r(&now, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%b %e %H:%M:%S", &tm);
-  std::string out = "<14>";  // LOG_USER | LOG_INFO
+  out = "<14>";  // LOG_USER | LOG_INFO
   out += stamp;
   out += " supervisord: ";
+}
+
+}  // namespace
+
+std::string syslogDatagram(std::string_view message, std::time_t now) {
+  std::string out;
+  datagramHeader(now, out);
   out += message;
   return out;
 }
@@ -82,17 +93,27 @@ void SyslogSink::fail(int err) {
 }
 
 bool SyslogSink::send(std::string_view name, std::string_view line) {
-  std::string message(name);
-  message += ' ';
-  message += line;
-  std::string datagram = syslogDatagram(message, std::time(nullptr));
+  // The header changes once a second; the rest is gathered by sendmsg, so
+  // a line costs no allocation and no copy here.
+  std::time_t now = std::time(nullptr);
+  if (now != header_time_) {
+    header_time_ = now;
+    datagramHeader(now, header_);
+  }
+  iovec iov[4] = {{header_.data(), header_.size()},
+                  {const_cast<char*>(name.data()), name.size()},
+                  {const_cast<char*>(" "), 1},
+                  {const_cast<char*>(line.data()), line.size()}};
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = 4;
   int err = 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!connect()) {
       err = errno;
       break;
     }
-    if (::send(fd_, datagram.data(), datagram.size(), MSG_NOSIGNAL | MSG_DONTWAIT) >= 0) {
+    if (::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0) {
       if (failing_) {
         failing_ = false;
         if (report_) report_("", dropped_);

@@ -58,6 +58,8 @@ class SyslogSink {
   int fd_ = -1;
   bool failing_ = false;
   unsigned long long dropped_ = 0;
+  std::time_t header_time_ = -1;  ///< the second header_ was made for
+  std::string header_;
 };
 
 }  // namespace sup

@@ -228,3 +228,17 @@ TEST_CASE("a rotation asked for with backups=0 empties the file in place") {
   CHECK(slurp(t.f) == "");
   CHECK_FALSE(fs::exists(t.dir.path / "app.log.1"));
 }
+
+TEST_CASE("the file counts the bytes it wrote and its rotations for /metrics") {
+  LogInTempDir t(100, 3);
+  CHECK(t.rf.writtenTotal() == 0);
+  CHECK(t.rf.rotations() == 0);
+  t.rf.write(std::string(59, 'a') + "\n");
+  t.rf.write(std::string(49, 'b') + "\n");  // past maxbytes: one rotation
+  t.rf.write("abc\n");
+  CHECK(t.rf.writtenTotal() == 114);
+  CHECK(t.rf.rotations() == 1);
+  CHECK(t.rf.rotate());  // on request (logrotate)
+  CHECK(t.rf.rotations() == 2);
+  CHECK(t.rf.writtenTotal() == 114);
+}
