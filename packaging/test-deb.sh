@@ -230,17 +230,23 @@ if [[ -z $deb ]]; then
     pass "dpkg-buildpackage -us -uc -b built $(basename "$deb") ($((SECONDS - build_start)) s)"
 fi
 dpkg-deb -c "$deb" >"$work/contents"
-for f in ./usr/bin/supervisord ./usr/bin/supervisorctl ./etc/init.d/supervisord \
+for f in ./usr/bin/supervisord ./usr/bin/supervisorctl ./usr/bin/pidproxy \
+    ./usr/bin/echo_supervisord_conf ./etc/init.d/supervisord \
     ./lib/systemd/system/supervisord.service ./etc/supervisor/supervisord.conf \
     ./etc/supervisor/conf.d/ ./var/log/supervisor/ \
     ./usr/share/man/man8/supervisord.8.gz ./usr/share/man/man1/supervisorctl.1.gz \
+    ./usr/share/man/man1/pidproxy.1.gz ./usr/share/man/man1/echo_supervisord_conf.1.gz \
     ./usr/share/man/man5/supervisord.conf.5.gz \
     ./usr/share/bash-completion/completions/supervisorctl \
     ./usr/share/bash-completion/completions/supervisord \
     ./usr/share/doc/supervisor-cpp/copyright; do
     grep -q " $f\( \|$\)" "$work/contents" || fail "package contains $f"
 done
-pass "package contents (binaries, init script, unit, conffile, man pages, completion, docs)"
+pass "package contents (binaries, tools, init script, unit, conffile, man pages, completion, docs)"
+check "the package provides supervisor (= 4.2.5) and conflicts with / replaces it" \
+    bash -c "dpkg-deb -f '$deb' Provides | grep -qx 'supervisor (= 4.2.5)' &&
+             dpkg-deb -f '$deb' Conflicts | grep -qx supervisor &&
+             dpkg-deb -f '$deb' Replaces | grep -qx supervisor"
 check "conffiles list /etc/supervisor/supervisord.conf" \
     bash -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xOf - ./conffiles | grep -qx /etc/supervisor/supervisord.conf"
 
@@ -329,6 +335,16 @@ if command -v systemd-analyze >/dev/null; then
 else
     info "systemd-analyze is not available: unit not verified"
 fi
+
+# The two tools, as installed: pidproxy's usage (exit 1) names its path;
+# echo_supervisord_conf's sample is a config the installed supervisord loads.
+pidproxy_usage() { pidproxy >"$work/pidproxy.out"; [[ $? == 1 ]] &&
+    grep -qx 'Usage: /usr/bin/pidproxy <pidfile name> <command> \[<cmdarg1> ...\]' "$work/pidproxy.out"; }
+check "pidproxy prints its usage and exits 1" pidproxy_usage
+check "pidproxy runs a command" bash -c '[[ $(pidproxy /nonexistent.pid /bin/echo 1 2) == "1 2" ]]'
+check "echo_supervisord_conf prints a config supervisord loads" \
+    bash -c "echo_supervisord_conf >'$work/sample.conf' &&
+             supervisord -c '$work/sample.conf' --print-config >/dev/null"
 
 check "service supervisord stop" service_ok stop
 check "no daemon after stop" wait_for 5 nothing_running
