@@ -7,6 +7,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace sup {
 
@@ -68,24 +70,42 @@ ChildRecord makeChildRecord(int pid, unsigned long long start_time, const Proces
   return r;
 }
 
+std::string formatChildRecord(const ChildRecord& r) {
+  return std::to_string(r.pid) + " " + std::to_string(r.start_time) + " " +
+         std::to_string(r.stopsignal) + " " + (r.stopasgroup ? "1" : "0") + " " +
+         (r.killasgroup ? "1" : "0") + " " + std::to_string(r.stopwaitsecs) + " " + r.name + "\n";
+}
+
+std::string formatChildGone(const std::string& name) {
+  return "- " + name + "\n";
+}
+
 std::string formatChildState(const ChildState& state) {
   std::string out = "boot " + state.boot_id + "\n";
-  for (const ChildRecord& r : state.children) {
-    out += std::to_string(r.pid) + " " + std::to_string(r.start_time) + " " +
-           std::to_string(r.stopsignal) + " " + (r.stopasgroup ? "1" : "0") + " " +
-           (r.killasgroup ? "1" : "0") + " " + std::to_string(r.stopwaitsecs) + " " + r.name + "\n";
-  }
+  for (const ChildRecord& r : state.children) out += formatChildRecord(r);
   return out;
 }
 
 ChildState parseChildState(const std::string& text) {
   ChildState state;
+  std::unordered_map<std::string, size_t> at;  // name -> index in state.children
+  std::vector<bool> gone;
   std::string_view rest = text;
   while (!rest.empty()) {
-    std::string_view line = rest.substr(0, rest.find('\n'));
-    rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+    size_t nl = rest.find('\n');
+    if (nl == std::string_view::npos) break;  // an append cut short
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl + 1);
     if (line.starts_with("boot ")) {
       state.boot_id = line.substr(5);
+      continue;
+    }
+    if (line.starts_with("- ")) {
+      auto it = at.find(std::string(line.substr(2)));
+      if (it != at.end()) {
+        gone[it->second] = true;
+        at.erase(it);
+      }
       continue;
     }
     Fields fields(line);
@@ -105,8 +125,18 @@ ChildState parseChildState(const std::string& text) {
       continue;
     r.stopasgroup = stopasgroup == 1;
     r.killasgroup = killasgroup == 1;
-    state.children.push_back(r);
+    auto [it, fresh] = at.emplace(r.name, state.children.size());
+    if (fresh) {
+      state.children.push_back(r);
+      gone.push_back(false);
+    } else {
+      state.children[it->second] = r;  // the same program spawned again
+    }
   }
+  std::vector<ChildRecord> live;
+  for (size_t i = 0; i < state.children.size(); ++i)
+    if (!gone[i]) live.push_back(std::move(state.children[i]));
+  state.children = std::move(live);
   return state;
 }
 

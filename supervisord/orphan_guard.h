@@ -5,9 +5,12 @@
 // state file next to its pidfile ("<pidfile>.children") listing each child
 // it has spawned and not yet reaped: pid, the process's start time (field 22
 // of /proc/<pid>/stat, so a reused pid is never mistaken for our child), the
-// program's stop settings and its name. The file is rewritten atomically
-// (write + rename) on every spawn and every exit, and removed when nothing
-// runs, so a clean shutdown leaves none. At start-up, holding the pidfile
+// program's stop settings and its name. Each spawn appends a record and each
+// exit a "- name" line (one write per loop turn, whatever the number of
+// programs); once the dropped lines outnumber the live ones the file is
+// rewritten whole (write + rename, so a daemon killed meanwhile leaves the
+// old file or the new one). It is removed when nothing runs, so a clean
+// shutdown leaves none. At start-up, holding the pidfile
 // lock and before spawning anything, supervisord stops each recorded child
 // that is still alive with the same start time and the same boot: its
 // stopsignal (to the process group with stopasgroup), then SIGKILL (to the
@@ -70,8 +73,14 @@ ChildRecord makeChildRecord(int pid, unsigned long long start_time, const Proces
 /// "boot <id>\n" then one "pid start_time stopsignal stopasgroup killasgroup
 /// stopwaitsecs group:name" line per child.
 std::string formatChildState(const ChildState& state);
-/// The inverse; lines that do not parse are skipped (a torn or foreign file
-/// must never make the daemon signal a wrong pid).
+/// One such record line, as appended on a spawn.
+std::string formatChildRecord(const ChildRecord& record);
+/// "- group:name\n", appended when that child is gone.
+std::string formatChildGone(const std::string& name);
+/// The inverse, replayed in order: a record adds or replaces the child of
+/// its name, "- name" drops it. Lines that do not parse are skipped, and so
+/// is a last line without its newline (an append cut short): a torn or
+/// foreign file must never make the daemon signal a wrong pid.
 ChildState parseChildState(const std::string& text);
 
 /// What /proc/<pid>/stat says about a process now.
@@ -87,7 +96,7 @@ std::optional<ProcStat> parseProcStat(const std::string& text);
 struct OrphanStop {
   int stop_target = 0;  ///< kill() target of the stop signal: pid, or -pid for the group
   int stop_signal = 15;
-  int kill_target = 0;  ///< kill() target of the SIGKILL that follows
+  int kill_target = 0;            ///< kill() target of the SIGKILL that follows
   std::chrono::seconds wait{10};  ///< stopwaitsecs before the SIGKILL
 };
 /// nullopt when the record must be left alone: another boot, the pid is
@@ -121,9 +130,10 @@ class OrphanGuard {
   std::unique_ptr<Spawner> wrap(std::unique_ptr<Spawner> inner);
   /// Drop a process's record whenever `supervisor` sees it without a pid
   /// (STOPPED, EXITED, BACKOFF, FATAL). From now on the file is written once
-  /// at the end of each loop turn that changed it, not once per change: a
-  /// rewrite costs milliseconds (rename on ext4), which must not sit between
-  /// a crash and its restart, nor be paid 1,000 times for a burst of spawns.
+  /// at the end of each loop turn that changed it, not once per change, and
+  /// by appending: a rewrite costs milliseconds (rename on ext4) and grows
+  /// with the number of programs, which must not sit between a crash and its
+  /// restart, nor be paid 1,000 times for a burst of spawns.
   void track(Supervisor& supervisor, EventLoop& loop);
 
   /// Called by the wrapped spawner and the tracker.
@@ -133,6 +143,8 @@ class OrphanGuard {
  private:
   void save();
   void saveSoon();
+  /// Write the whole file anew (tmp + rename).
+  bool rewrite();
 
   std::string path_;  ///< "" until stopLeftovers(): record nothing
   std::string boot_id_;
@@ -141,6 +153,9 @@ class OrphanGuard {
   EventLoop* loop_ = nullptr;  ///< set by track(); until then save at once
   bool save_pending_ = false;
   std::map<std::string, ChildRecord> children_;  ///< by "group:name"
+  std::string unsaved_;                          ///< lines not yet appended
+  size_t file_lines_ = 0;                        ///< record and "- name" lines in the file
+  bool have_file_ = false;                       ///< the file is there to append to
 };
 
 }  // namespace sup

@@ -93,7 +93,7 @@ class RecordingSpawner : public Spawner {
       : inner_(std::move(inner)), guard_(guard) {}
   Result<SpawnedChild> spawn(const SpawnRequest& request) override {
     auto child = inner_->spawn(request);
-    if (child && request.config) guard_.recordSpawn(child->pid, *request.config);
+    if (child && request.config && !request.helper) guard_.recordSpawn(child->pid, *request.config);
     return child;
   }
   CommandCheck checkCommand(const ProcessConfig& config) override {
@@ -119,8 +119,8 @@ std::unique_ptr<Spawner> OrphanGuard::wrap(std::unique_ptr<Spawner> inner) {
 void OrphanGuard::track(Supervisor& supervisor, EventLoop& loop) {
   loop_ = &loop;
   supervisor.subscribe([this](const ProcessId& id, ProcessState, ProcessState to) {
-    if (to == ProcessState::kStopped || to == ProcessState::kExited || to == ProcessState::kBackoff ||
-        to == ProcessState::kFatal)
+    if (to == ProcessState::kStopped || to == ProcessState::kExited ||
+        to == ProcessState::kBackoff || to == ProcessState::kFatal)
       forget(id.group, id.name);
   });
 }
@@ -132,12 +132,15 @@ void OrphanGuard::recordSpawn(int pid, const ProcessConfig& config) {
   auto st = readProcStat(pid);
   if (!st) return;
   ChildRecord r = makeChildRecord(pid, st->start_time, config);
+  unsaved_ += formatChildRecord(r);
   children_[r.name] = r;
   saveSoon();
 }
 
 void OrphanGuard::forget(const std::string& group, const std::string& name) {
-  if (path_.empty() || children_.erase(group + ":" + name) == 0) return;
+  std::string key = group + ":" + name;
+  if (path_.empty() || children_.erase(key) == 0) return;
+  unsaved_ += formatChildGone(key);
   saveSoon();
 }
 
@@ -155,15 +158,44 @@ void OrphanGuard::saveSoon() {
   });
 }
 
-// Written to a temporary name and renamed, so a daemon killed mid-write
-// leaves the old file or the new one, never half of one. No fsync: the
-// file guards against the daemon dying, not the machine (after a reboot
-// the boot id differs and the file is ignored).
+// What changed goes at the end of the file in one write. Once the file holds
+// more dropped records than live ones it is written anew: every change costs
+// O(1), the rewrites O(1) on average. No fsync: the file guards against the
+// daemon dying, not the machine (after a reboot the boot id differs and the
+// file is ignored).
 void OrphanGuard::save() {
   if (children_.empty()) {
+    have_file_ = false;
+    unsaved_.clear();
+    file_lines_ = 0;
     ::unlink(path_.c_str());
     return;
   }
+  size_t lines = static_cast<size_t>(std::count(unsaved_.begin(), unsaved_.end(), '\n'));
+  bool ok = false;
+  if (have_file_ && file_lines_ + lines <= 2 * children_.size() + 64) {
+    // O_APPEND: one write of whole lines; a daemon killed inside it leaves
+    // at worst a last line without its newline, which the parser skips.
+    // Opened per turn: no fd held between turns.
+    int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    ok = fd >= 0 &&
+         ::write(fd, unsaved_.data(), unsaved_.size()) == static_cast<ssize_t>(unsaved_.size());
+    if (fd >= 0) ::close(fd);
+    file_lines_ += lines;
+  }
+  if (!ok) ok = rewrite();  // due, or the append failed: write it whole
+  unsaved_.clear();
+  if (!ok && !write_failed_ && log_) {
+    log_->error("could not write " + path_ + ": " + std::strerror(errno) +
+                " (programs left running by a killed supervisord may then run twice)");
+  }
+  write_failed_ = !ok;
+}
+
+// Written to a temporary name and renamed, so a daemon killed mid-write
+// leaves the old file or the new one, never half of one.
+bool OrphanGuard::rewrite() {
+  have_file_ = false;
   ChildState state;
   state.boot_id = boot_id_;
   for (const auto& [name, r] : children_) state.children.push_back(r);
@@ -173,11 +205,10 @@ void OrphanGuard::save() {
   bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   if (fd >= 0) ::close(fd);
   ok = ok && ::rename(tmp.c_str(), path_.c_str()) == 0;
-  if (!ok && !write_failed_ && log_) {
-    log_->error("could not write " + path_ + ": " + std::strerror(errno) +
-                " (programs left running by a killed supervisord may then run twice)");
-  }
-  write_failed_ = !ok;
+  if (!ok) return false;
+  file_lines_ = children_.size();
+  have_file_ = true;
+  return true;
 }
 
 void OrphanGuard::resume(const std::string& pidfile, MainLog& log) {

@@ -53,7 +53,7 @@ pidfile={dir}/supervisord.pid
 childlogdir={dir}/childlogs
 loglevel=info
 minfds={minfds}
-minprocs=200
+minprocs={minprocs}
 
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
@@ -107,14 +107,14 @@ class MainLog:
 class Sandbox:
     """A temp dir with a config, and at most one daemon started from it."""
 
-    def __init__(self, impl, programs, minfds=1024, keep=False):
+    def __init__(self, impl, programs, minfds=1024, keep=False, minprocs=200):
         self.impl = impl
         self.dir = tempfile.mkdtemp(prefix="supbench-")
         self.keep = keep
         os.makedirs(os.path.join(self.dir, "childlogs"))
         self.conf = os.path.join(self.dir, "supervisord.conf")
         with open(self.conf, "w") as f:
-            f.write(HEADER.format(dir=self.dir, minfds=minfds))
+            f.write(HEADER.format(dir=self.dir, minfds=minfds, minprocs=minprocs))
             for section in programs:
                 f.write(section.format(dir=self.dir))
         self.log = MainLog(os.path.join(self.dir, "supervisord.log"))

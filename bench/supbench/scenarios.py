@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import time
 
-from . import procfs
+from . import capture, fleet, procfs, xmlrpc
 from .daemon import BenchError, Sandbox, program_section
 
 SLEEPER = "/bin/sleep 86400"
@@ -79,22 +79,7 @@ def idle(impl, ctx, out):
         if not shutil.which("strace"):
             out["notes"] = {"idle_syscalls": "n/a (no strace)"}
             return
-        summary = box.path("strace.txt")
-        tracer = subprocess.Popen(["strace", "-c", "-f", "-o", summary, "-p", str(box.pid)],
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE)
-        try:
-            time.sleep(ctx.idle_seconds)
-            tracer.send_signal(signal.SIGINT)
-            _, err = tracer.communicate(timeout=10)
-        finally:
-            if tracer.poll() is None:
-                tracer.kill()
-                tracer.wait()
-        box.check_alive()
-        if b"attached" not in err:
-            raise BenchError("strace could not attach: %s" % err.decode(errors="replace")[-200:])
-        calls, per_call = _parse_strace_summary(summary)
+        calls, per_call = _strace_window(box, ctx.idle_seconds)
         out["idle_syscalls"] = calls * scale
         out["idle_syscall_names"] = per_call
 
@@ -155,6 +140,20 @@ def exec_floor(samples):
     return statistics.median(times)
 
 
+def _xmlrpc_clients(box, n, ctx, out, size):
+    """Python Supervisor's clients on this daemon: its supervisorctl status
+    and a raw XML-RPC getAllProcessInfo (bench/supbench/xmlrpc.py)."""
+    out["xmlrpc_allinfo_" + size] = xmlrpc.raw_all_process_info(
+        box, n, ctx.xmlrpc_samples) * 1000
+    if ctx.python_supervisorctl:
+        out["pyctl_status_" + size] = xmlrpc.python_ctl_status(
+            box, ctx.python_supervisorctl, n, ctx.status_samples) * 1000
+        out["pyctl_floor"] = xmlrpc.python_ctl_floor(
+            box, ctx.python_supervisorctl, ctx.status_samples) * 1000
+    else:
+        out.setdefault("notes", {})["pyctl_status_" + size] = "n/a (no Python supervisorctl)"
+
+
 def fleet_mid(impl, ctx, out):
     n = ctx.fleet_mid
     box, launch = _launch(impl, n, ctx, settle=0.5)
@@ -162,6 +161,7 @@ def fleet_mid(impl, ctx, out):
         out["launch_mid"] = launch * 1000
         out["status_mid"] = _status_samples(box, n, ctx.status_samples) * 1000
         out["exec_floor"] = exec_floor(5) * 1000
+        _xmlrpc_clients(box, n, ctx, out, "mid")
     out["spawn_floor_mid"] = spawn_floor(n) * 1000
 
 
@@ -173,6 +173,15 @@ def fleet_big(impl, ctx, out):
         out["rss_big"] = procfs.rss_bytes(box.pid) / 1e6
         out["status_big"] = _status_samples(box, n, ctx.status_samples) * 1000
         out["exec_floor"] = exec_floor(5) * 1000
+        _xmlrpc_clients(box, n, ctx, out, "big")
+        if impl.is_python:
+            out.setdefault("notes", {})["metrics_big"] = "n/a (Supervisor has no /metrics)"
+        else:
+            scrape = xmlrpc.raw_metrics(box, n, ctx.xmlrpc_samples)
+            if scrape is None:
+                out.setdefault("notes", {})["metrics_big"] = "n/a (this build has no /metrics)"
+            else:
+                out["metrics_big"] = scrape * 1000
     out["spawn_floor_big"] = spawn_floor(n) * 1000
 
 
@@ -249,47 +258,24 @@ def shutdown(impl, ctx, out):
         out["shutdown"] = (now - t0) * 1000
 
 
-def _read_stamp(path):
-    with open(path) as f:
-        return int(f.read().split()[0])
+def _listener_section(name, command, events, **options):
+    lines = ["", "[eventlistener:%s]" % name, "command=%s" % command, "events=%s" % events]
+    lines += ["%s=%s" % kv for kv in options.items()]
+    return "\n".join(lines) + "\n"
 
 
-def _check_lines(path, size):
-    """The captured file holds exactly the writer's lines, the last one last."""
-    actual = os.path.getsize(path)
-    if actual != size:
-        raise BenchError("%s: %d bytes, expected %d" % (os.path.basename(path), actual, size))
-    with open(path, "rb") as f:
-        f.seek(size - 100)
-        last = f.read(100)
-    m = re.match(rb"line (\d{20}) x+\n$", last)
-    if not m or int(m.group(1)) != size // 100 - 1:
-        raise BenchError("%s: last line is %r" % (os.path.basename(path), last[:40]))
-
-
-def capture(impl, ctx, out):
-    """A program writes ctx.capture_bytes of 100-byte lines to stdout as fast
-    as it can. Baseline: the same writer piped into `cat > file`, run just
-    before, in the same dir. Times run from the writer's first byte until
-    the whole file is on disk (page cache)."""
-    size = ctx.capture_bytes // 100 * 100
-    writer = ctx.line_writer
-    command = "%s --bytes %d --stamp {dir}/stamp --go {dir}/go" % (writer, size)
-    section = program_section("writer", command, startsecs=0, autorestart="false",
-                              stdout_logfile="{dir}/capture.log", stdout_logfile_maxbytes=0,
-                              stdout_logfile_backups=0, stderr_logfile="{dir}/capture.err")
+def events(impl, ctx, out):
+    """One listener that answers at once and makes its own next event (a
+    capture-mode token on its stderr: PROCESS_COMMUNICATION_STDERR), so one
+    event is in flight at a time as for any single listener. Events per
+    second from the listener's receipt of event 1 to event N (its clock), and
+    the daemon's CPU over that window per 10,000 events."""
+    n = ctx.event_count
+    command = "%s --events %d --stamp {dir}/stamp --go {dir}/go" % (ctx.event_pingpong, n)
+    section = _listener_section("pingpong", command, "PROCESS_COMMUNICATION_STDERR",
+                                buffer_size=100, stderr_capture_maxbytes="1KB",
+                                stdout_logfile="NONE", stderr_logfile="NONE")
     with Sandbox(impl, [section], keep=ctx.keep) as box:
-        # Baseline first: writer | cat > file.
-        base_file, base_stamp = box.path("baseline.out"), box.path("baseline.stamp")
-        r = subprocess.run(["sh", "-c", "%s --bytes %d --stamp %s | cat > %s" % (
-            writer, size, base_stamp, base_file)], timeout=ctx.capture_timeout)
-        base_end = time.monotonic_ns()
-        if r.returncode != 0:
-            raise BenchError("baseline writer | cat failed: exit %d" % r.returncode)
-        _check_lines(base_file, size)
-        baseline = (base_end - _read_stamp(base_stamp)) / 1e9
-        os.unlink(base_file)
-
         os.mkfifo(box.path("go"))
         box.start()
         box.wait_running(1, timeout=ctx.launch_timeout)
@@ -299,28 +285,69 @@ def capture(impl, ctx, out):
         fd = os.open(box.path("go"), os.O_WRONLY)
         os.write(fd, b"g")
         os.close(fd)
-        log = box.path("capture.log")
-        deadline = time.perf_counter() + ctx.capture_timeout
-        while True:
-            try:
-                done = os.stat(log).st_size >= size
-            except FileNotFoundError:
-                done = False
-            if done:
-                end = time.monotonic_ns()
-                break
+        deadline = time.perf_counter() + ctx.event_timeout
+        while not os.path.exists(box.path("stamp")):
             if time.perf_counter() > deadline:
-                raise BenchError("capture.log incomplete after %d s; %s" % (
-                    ctx.capture_timeout, box.describe_failure()))
+                raise BenchError("%d events not delivered after %d s; %s" % (
+                    n, ctx.event_timeout, box.describe_failure()))
             box.check_alive()
-            time.sleep(0.002)
+            time.sleep(0.005)
+        time.sleep(0.05)  # the stamp file is written in one go; let it land
         cpu = procfs.cpu_seconds(box.pid) - cpu0
-        elapsed = (end - _read_stamp(box.path("stamp"))) / 1e9
-        _check_lines(log, size)
-        os.unlink(log)
-        gib = size / 2**30
-        out.update(capture_tput=baseline / elapsed, capture_cpu=cpu / gib,
-                   capture_seconds=elapsed, baseline_seconds=baseline)
+        first, last = (int(x) for x in open(box.path("stamp")).read().split())
+        seconds = (last - first) / 1e9
+        out.update(events_rate=(n - 1) / seconds, events_cpu=cpu * 10000.0 / n,
+                   events_seconds=seconds)
+    out.update(_round_trip_floor(ctx, n))
+
+
+def _round_trip_floor(ctx, n):
+    """The physical limit of one listener: N round trips of a byte between two
+    processes over pipes (what any daemon must do per event: write, sleep
+    until the answer, read), as round trips/s and the parent's CPU per 10,000."""
+    r = subprocess.run([ctx.event_pingpong, "--relay", str(n)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    rate, cpu = (float(x) for x in r.stdout.split())
+    return {"events_floor_rate": rate, "events_floor_cpu": cpu}
+
+
+def events_idle(impl, ctx, out):
+    """An idle daemon with a listener subscribed to TICK_5: strace -c -f over
+    the idle window. Only the TICK wake-ups should show (two per 10 s)."""
+    command = "%s --answer" % ctx.event_pingpong
+    section = _listener_section("ticks", command, "TICK_5", stdout_logfile="NONE",
+                                stderr_logfile="NONE")
+    with Sandbox(impl, [section], keep=ctx.keep) as box:
+        box.start()
+        box.wait_running(1, timeout=ctx.launch_timeout)
+        time.sleep(1.0)
+        box.check_alive()
+        if not shutil.which("strace"):
+            out["notes"] = {"events_idle_syscalls": "n/a (no strace)"}
+            return
+        calls, per_call = _strace_window(box, ctx.idle_seconds)
+        out["events_idle_syscalls"] = calls * 10.0 / ctx.idle_seconds
+        out["events_idle_syscall_names"] = per_call
+
+
+def _strace_window(box, seconds):
+    """strace -c -f on the daemon for SECONDS: (total calls, {name: calls})."""
+    summary = box.path("strace.txt")
+    tracer = subprocess.Popen(["strace", "-c", "-f", "-o", summary, "-p", str(box.pid)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    try:
+        time.sleep(seconds)
+        tracer.send_signal(signal.SIGINT)
+        _, err = tracer.communicate(timeout=10)
+    finally:
+        if tracer.poll() is None:
+            tracer.kill()
+            tracer.wait()
+    box.check_alive()
+    if b"attached" not in err:
+        raise BenchError("strace could not attach: %s" % err.decode(errors="replace")[-200:])
+    return _parse_strace_summary(summary)
 
 
 GREP_ROW = re.compile(r"^(.*?)\s+(count|lines)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(.*)$")
@@ -359,10 +386,17 @@ SCENARIOS = {
     "idle": idle,
     "fleet-mid": fleet_mid,
     "fleet-big": fleet_big,
+    "fleet-huge": fleet.fleet_huge,
     "restart": restart,
     "shutdown": shutdown,
-    "capture": capture,
+    "capture": capture.capture,
+    "capture-rotate": capture.capture_rotate,
+    "capture-10": capture.capture_ten,
+    "capture-stamped": capture.capture_stamped,
+    "capture-tee": capture.capture_tee,
     "grep": grep,
+    "events": events,
+    "events-idle": events_idle,
 }
 
 # Re-exec in place has its own module; it reuses _launch from here.

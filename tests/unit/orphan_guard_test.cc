@@ -1,10 +1,10 @@
 // The orphan guard's pure parts: the state file's text, /proc/<pid>/stat
 // parsing, and when and how a recorded child of a killed supervisord is
 // stopped. No fork, no /proc, no signals.
+#include "supervisord/orphan_guard.h"
+
 #include <catch2/catch.hpp>
 #include <csignal>
-
-#include "supervisord/orphan_guard.h"
 
 using namespace sup;
 
@@ -71,19 +71,40 @@ TEST_CASE("lines of the state file that do not parse are skipped, never guessed"
                      "\n"
                      "100 5000 15 0 0 10 web:web\n"
                      "garbage\n"
-                     "1 5000 15 0 0 10 init:init\n"        // pid 1: never
-                     "-5 5000 15 0 0 10 group:neg\n"       // a group or every process: never
+                     "1 5000 15 0 0 10 init:init\n"   // pid 1: never
+                     "-5 5000 15 0 0 10 group:neg\n"  // a group or every process: never
                      "0 5000 15 0 0 10 zero:zero\n"
                      "300 0 15 0 0 10 nostart:nostart\n"   // no start time to compare
                      "301 7000 99 0 0 10 badsig:badsig\n"  // no such signal
                      "302 7000 15 2 0 10 badflag:badflag\n"
-                     "303 7000 15 0 0 10\n"                // no name
-                     "304 7000 15 0 0";                    // torn last line
+                     "303 7000 15 0 0 10\n"  // no name
+                     "304 7000 15 0 0";      // torn last line
   ChildState s = parseChildState(text);
   CHECK(s.boot_id == kBoot);
   REQUIRE(s.children.size() == 1);
   CHECK(s.children[0].name == "web:web");
   CHECK(parseChildState("").children.empty());
+}
+
+TEST_CASE("appended lines replay in order: a name's last record wins, '- name' drops it") {
+  std::string text = "boot " + kBoot + "\n" + formatChildRecord(record(100, 5000, "web:web")) +
+                     formatChildRecord(record(200, 6000, "w:w_01")) + formatChildGone("web:web") +
+                     formatChildRecord(record(300, 7000, "web:web")) +  // web spawned again
+                     formatChildRecord(record(400, 8000, "w:w_02")) + formatChildGone("w:w_01") +
+                     formatChildGone("nobody:nobody");
+  CHECK(formatChildGone("web:web") == "- web:web\n");
+  ChildState s = parseChildState(text);
+  CHECK(s.boot_id == kBoot);
+  REQUIRE(s.children.size() == 2);
+  CHECK(s.children[0] == record(300, 7000, "web:web"));
+  CHECK(s.children[1] == record(400, 8000, "w:w_02"));
+}
+
+TEST_CASE("an append cut short by the daemon's death is skipped, whatever it was") {
+  std::string head = "boot " + kBoot + "\n" + formatChildRecord(record(100, 5000, "web:web"));
+  // A drop without its newline keeps the record: its start time still guards it.
+  CHECK(parseChildState(head + "- web:web").children.size() == 1);
+  CHECK(parseChildState(head + "200 6000 15 0 0 10 w:w").children.size() == 1);
 }
 
 TEST_CASE("/proc/<pid>/stat gives the state and the start time even with odd names") {
