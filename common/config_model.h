@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/env_vars.h"
+
 namespace sup {
 
 /// autorestart= : never, only on an exit code not in exitcodes, or always.
@@ -32,6 +34,57 @@ struct StreamLogConfig {
   bool events_enabled = false;
   bool syslog = false;
   bool operator==(const StreamLogConfig&) const = default;
+};
+
+/// How a process that keeps failing is retried (docs/restart-policies.md).
+/// Ours, not Supervisor's: Python Supervisor ignores these keys, and the
+/// defaults are its behaviour exactly (wait n seconds after the n-th failed
+/// start, FATAL after startretries, restart at once after RUNNING).
+struct RestartPolicy {
+  enum class Backoff { Linear, Exponential };
+  Backoff backoff = Backoff::Linear;  ///< n-th failure waits n s, or 2^(n-1) s
+  int backoff_max = 0;                ///< cap on one wait, seconds; 0 = none
+  int backoff_jitter = 0;             ///< percent of each wait taken off at random
+  /// Seconds a run must last to reset the failure count; 0 = reaching
+  /// RUNNING resets it (Supervisor's rule).
+  int backoff_reset = 0;
+  bool never_give_up = false;  ///< past startretries keep retrying instead of FATAL
+  /// restart_limit = N/SECONDS: more than N automatic restarts after RUNNING
+  /// within SECONDS go through BACKOFF; 0 = no limit.
+  int restart_limit = 0;
+  int restart_limit_seconds = 0;
+  bool operator==(const RestartPolicy&) const = default;
+};
+
+/// ready= : when a started process counts as ready (docs/dependencies.md).
+/// Ours, not Supervisor's: Python Supervisor ignores the key.
+struct ReadyCheck {
+  enum class Kind {
+    Running,  ///< RUNNING after startsecs, as Supervisor
+    Notify,   ///< sd_notify READY=1 on the NOTIFY_SOCKET the daemon hands over
+    Tcp,      ///< a TCP connect to host:port succeeds
+    Exec,     ///< a command exits 0
+  };
+  Kind kind = Kind::Running;
+  std::string host;               ///< Tcp: a numeric IPv4 or IPv6 address
+  int port = 0;                   ///< Tcp
+  std::string command;            ///< Exec: as written
+  std::vector<std::string> argv;  ///< Exec: shlex.split(command)
+  bool operator==(const ReadyCheck&) const = default;
+};
+
+/// What goes into a program's logs besides its bytes, and where else its
+/// lines go (docs/program-logs.md). Ours, not Supervisor's: Python
+/// Supervisor ignores these keys, and the defaults are its behaviour.
+struct LogPolicy {
+  bool timestamps = false;  ///< log_timestamps: an ISO-8601 stamp before each line
+  bool markers = false;     ///< log_markers: "--- spawned pid N ---" lines in stdout's log
+  std::string stdout_tee;   ///< stdout_tee: a second target for each line; "" = none
+  std::string stderr_tee;
+  /// tee_prefix, %-expanded; kept only when a tee is set ("" otherwise), so
+  /// a program without a tee compares equal to one read back from JSON.
+  std::string tee_prefix;
+  bool operator==(const LogPolicy&) const = default;
 };
 
 /// One process to supervise: a [program:x] expands to numprocs of these.
@@ -57,11 +110,24 @@ struct ProcessConfig {
   std::optional<std::string> user;       ///< as written
   std::optional<std::string> directory;  ///< as written after expansion
   std::optional<int> umask;
-  /// [supervisord] environment merged with the program's own (program wins).
-  std::map<std::string, std::string> environment;
+  /// [supervisord] environment updated with the program's own, as Python's
+  /// dict.update (program wins; its new names come after the daemon's).
+  EnvVars environment;
   std::optional<std::string> serverurl;  ///< nullopt = AUTO
   StreamLogConfig stdout_log;
   StreamLogConfig stderr_log;
+  // Ours, after Supervisor's keys (docs/restart-policies.md):
+  RestartPolicy restart;
+  /// essential=true: when this process goes FATAL, or exits and will not be
+  /// restarted, supervisord stops everything and exits with its status.
+  bool essential = false;
+  // Ours too (docs/program-logs.md):
+  LogPolicy log_policy;
+  // Ours too (docs/dependencies.md):
+  /// depends_on= entries as written: "name" (a group), "group:name", "group:*".
+  std::vector<std::string> depends_on;
+  ReadyCheck ready;
+  int ready_timeout = 60;  ///< seconds from spawn to ready; 0 = no limit
   bool operator==(const ProcessConfig&) const = default;
 };
 
@@ -118,7 +184,7 @@ struct SupervisordConfig {
   std::string identifier = "supervisor";
   std::optional<std::string> directory;
   std::string childlogdir = "/tmp";
-  std::map<std::string, std::string> environment;
+  EnvVars environment;
 };
 
 /// [unix_http_server] or [inet_http_server] (and their ":name" variants).

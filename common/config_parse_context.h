@@ -3,6 +3,7 @@
 // reads a file, and its saneget()/expand() helpers.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ struct ParseContext {
   FormatNames environ_expansions;
   std::vector<std::string> warnings;
   std::vector<std::string> infos;
+  /// (group, process) -> the section it came from, for depends_on's errors.
+  std::map<std::pair<std::string, std::string>, std::string> process_sections = {};
 
   /// saneget(section, option, default, expansions=extra): the raw value (or
   /// `dflt`), %-expanded with environ_expansions overlaid by `extra`.

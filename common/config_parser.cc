@@ -184,7 +184,10 @@ Status applyOverrides(const ParseContext& ctx, SupervisordConfig* s) {
     const std::string& key = kv.first;
     const std::string& value = kv.second;
     auto fail = [&](const Error& e) {
-      return Error{"invalid value for --" + key + " " + py::repr(value) + ": " + e.message};
+      auto typed = ctx.opts.supervisord_override_flags.find(key);
+      std::string flag =
+          typed != ctx.opts.supervisord_override_flags.end() ? typed->second : "--" + key;
+      return Error{"invalid value for " + flag + " " + py::repr(value) + ": " + e.message};
     };
     auto flag = [&]() -> Result<bool> { return cv::boolean(value.empty() ? "true" : value); };
     if (key == "nodaemon" || key == "silent" || key == "nocleanup" || key == "strip_ansi") {
@@ -206,7 +209,10 @@ Status applyOverrides(const ParseContext& ctx, SupervisordConfig* s) {
     } else if (key == "directory" || key == "childlogdir") {
       auto v = cv::existingDirectory(value, ctx.env);
       if (!v.ok()) return fail(v.error());
-      if (s) (key == "directory" ? s->directory : s->childlogdir) = *v;
+      // Not a ?: of the two members: they differ in type (optional and
+      // string), so that would assign to a temporary and set neither.
+      if (s && key == "directory") s->directory = *v;
+      if (s && key == "childlogdir") s->childlogdir = *v;
     } else if (key == "logfile" || key == "pidfile") {
       auto v = cv::existingDirpath(value, ctx.env);
       if (!v.ok()) return fail(v.error());
@@ -260,8 +266,8 @@ Result<Config> parseInto(ParseContext& ctx, bool* ini_ok) {
   SUP_TRY(groups, detail::groupsFromParser(ctx));
   for (GroupConfig& g : groups) {
     for (ProcessConfig& p : g.processes) {
-      std::map<std::string, std::string> env = cfg.supervisord.environment;
-      for (const auto& kv : p.environment) env[kv.first] = kv.second;
+      EnvVars env = cfg.supervisord.environment;
+      env.update(p.environment);
       p.environment = std::move(env);
     }
   }

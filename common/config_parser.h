@@ -25,6 +25,9 @@ struct ParseOptions {
   /// [supervisord] values given on the command line (-l, -y, -e, ...), keyed
   /// by option name; they win over the file, as in Supervisor.
   std::map<std::string, std::string> supervisord_overrides;
+  /// How each override's option was typed ("-e", "--loglevel"): Supervisor
+  /// names it so in "invalid value for -e 'x': ...". Default "--<option>".
+  std::map<std::string, std::string> supervisord_override_flags;
 };
 
 /// Environment from environ(3), host name from uname(2), cwd from getcwd(3).

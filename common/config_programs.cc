@@ -5,41 +5,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <unordered_set>
+#include <tuple>
 
 #include "common/config_parse_context.h"
+#include "common/dependency_graph.h"
+#include "common/event_types.h"
+#include "common/log_policy_values.h"
 #include "common/py_text.h"
+#include "common/ready_check.h"
+#include "common/restart_policy_values.h"
 #include "common/shlex.h"
 
 namespace sup::detail {
 namespace {
 
-const char* const kEventTypes[] = {"EVENT",
-                                   "PROCESS_STATE",
-                                   "PROCESS_STATE_STOPPED",
-                                   "PROCESS_STATE_EXITED",
-                                   "PROCESS_STATE_STARTING",
-                                   "PROCESS_STATE_STOPPING",
-                                   "PROCESS_STATE_BACKOFF",
-                                   "PROCESS_STATE_FATAL",
-                                   "PROCESS_STATE_RUNNING",
-                                   "PROCESS_STATE_UNKNOWN",
-                                   "PROCESS_COMMUNICATION",
-                                   "PROCESS_COMMUNICATION_STDOUT",
-                                   "PROCESS_COMMUNICATION_STDERR",
-                                   "PROCESS_LOG",
-                                   "PROCESS_LOG_STDOUT",
-                                   "PROCESS_LOG_STDERR",
-                                   "REMOTE_COMMUNICATION",
-                                   "SUPERVISOR_STATE_CHANGE",
-                                   "SUPERVISOR_STATE_CHANGE_RUNNING",
-                                   "SUPERVISOR_STATE_CHANGE_STOPPING",
-                                   "TICK",
-                                   "TICK_5",
-                                   "TICK_60",
-                                   "TICK_3600",
-                                   "PROCESS_GROUP",
-                                   "PROCESS_GROUP_ADDED",
-                                   "PROCESS_GROUP_REMOVED"};
 
 std::string afterColon(const std::string& section) {
   return section.substr(section.find(':') + 1);
@@ -47,6 +27,31 @@ std::string afterColon(const std::string& section) {
 
 bool startsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
+}
+
+// log_timestamps=, log_markers=, stdout_tee=, stderr_tee=, tee_prefix=
+// (log_policy_values.h). `as` reads one option as the section's other keys.
+template <class As>
+Result<bool> logPolicy(ProcessConfig& pc, bool redirect_stderr, As& as) {
+  LogPolicy& lp = pc.log_policy;
+  auto boolean = [](const char* key) {
+    return [key](const std::string& text) { return cv::policyBoolean(key, text); };
+  };
+  auto tee = [](const char* key) {
+    return [key](const std::string& text) { return cv::teeTarget(key, text); };
+  };
+  SUP_SET(lp.timestamps, as("log_timestamps", "false", boolean("log_timestamps")));
+  SUP_SET(lp.markers, as("log_markers", "false", boolean("log_markers")));
+  SUP_SET(lp.stdout_tee, as("stdout_tee", "none", tee("stdout_tee")));
+  SUP_SET(lp.stderr_tee, as("stderr_tee", "none", tee("stderr_tee")));
+  SUP_TRY(prefix, as("tee_prefix", "%(program_name)s | ", cv::teePrefix));
+  if (redirect_stderr && !lp.stderr_tee.empty()) {
+    return Error{
+        "stderr_tee is set but redirect_stderr=true sends stderr to stdout (use "
+        "stdout_tee)"};
+  }
+  if (!lp.stdout_tee.empty() || !lp.stderr_tee.empty()) lp.tee_prefix = prefix;
+  return true;
 }
 
 // Expansions shared by one section's gets. Supervisor aliases this dict with
@@ -126,11 +131,25 @@ Result<std::vector<ProcessConfig>> processesFromSectionInner(ParseContext& ctx,
   for (long long num = numprocs_start; num < numprocs + numprocs_start; ++num) {
     common["process_num"] = num;
     common["numprocs"] = numprocs;
-    for (const auto& kv : ctx.environ_expansions) common[kv.first] = kv.second;
+    // Supervisor merges the ENV_* names into this dict for every process.
+    // Only an expansion needs them: the dict (environ_expansions under
+    // `common`) is made when a value holds a '%', not for every program
+    // (that copy was a third of parsing 10,000 programs). ctx.get() merges
+    // environ_expansions itself.
+    std::optional<FormatNames> full;
+    auto expand = [&](const std::string& text, std::string_view what) -> Result<std::string> {
+      if (text.find('%') == std::string::npos) return text;
+      if (!full) {
+        full = ctx.environ_expansions;
+        for (const auto& kv : common) (*full)[kv.first] = kv.second;
+      }
+      return expandFormat(text, *full, what);
+    };
     ProcessConfig pc = proto;
-    SUP_TRY(env_text, expandFormat(environment_str, common, "environment"));
+    SUP_TRY(env_text, expand(environment_str, "environment"));
     SUP_TRY(environment, parseKeyValuePairs(env_text));
     for (const auto& [k, v] : environment) common["ENV_" + k] = v;
+    if (!environment.empty()) full.reset();
     pc.environment = environment;
     SUP_TRY(directory, get("directory", std::nullopt));
     pc.directory = directory;
@@ -142,7 +161,7 @@ Result<std::vector<ProcessConfig>> processesFromSectionInner(ParseContext& ctx,
       LogFileSpec spec;  // Kind::Auto: Supervisor's Automatic default
       bool deprecated_syslog = false;
       if (lf_raw) {
-        SUP_TRY(lf_expanded, expandFormat(*lf_raw, common, lf_key));
+        SUP_TRY(lf_expanded, expand(*lf_raw, lf_key));
         SUP_TRY(parsed, cv::logfileName(lf_expanded, ctx.env, &deprecated_syslog));
         spec = parsed;
       }
@@ -179,9 +198,42 @@ Result<std::vector<ProcessConfig>> processesFromSectionInner(ParseContext& ctx,
     } else {
       pc.argv_error = "can't parse command " + py::repr(pc.command) + ": " + argv.error().message;
     }
-    SUP_TRY(name, expandFormat(process_name, common, "process_name"));
+    // The default, "%(program_name)s", is the program's name.
+    std::string name;
+    if (process_name == "%(program_name)s") {
+      name = program_name;
+    } else {
+      SUP_TRY(expanded, expand(process_name, "process_name"));
+      name = std::move(expanded);
+    }
     pc.name = name;
     pc.group = group_name;
+    // Ours (docs/restart-policies.md), after all of Supervisor's keys so that
+    // its errors come first.
+    RestartPolicy& rp = pc.restart;
+    auto seconds = [](const char* key) {
+      return [key](const std::string& text) { return cv::policySeconds(key, text); };
+    };
+    SUP_SET(rp.backoff, as("backoff", "linear", cv::backoffKind));
+    SUP_SET(rp.backoff_max, as("backoff_max", "0", seconds("backoff_max")));
+    SUP_SET(rp.backoff_jitter, as("backoff_jitter", "0", cv::jitterPercent));
+    SUP_SET(rp.backoff_reset, as("backoff_reset", "0", seconds("backoff_reset")));
+    SUP_SET(rp.never_give_up, as("never_give_up", "false", [](const std::string& text) {
+              return cv::policyBoolean("never_give_up", text);
+            }));
+    SUP_TRY(limit, as("restart_limit", "none", cv::restartLimit));
+    std::tie(rp.restart_limit, rp.restart_limit_seconds) = limit;
+    SUP_SET(pc.essential, as("essential", "false", [](const std::string& text) {
+              return cv::policyBoolean("essential", text);
+            }));
+    // Ours (docs/dependencies.md), after all of Supervisor's keys so that its
+    // errors come first; per process, so %(process_num)d can pick a port.
+    SUP_SET(pc.depends_on, as("depends_on", "", cv::dependsOn));
+    SUP_SET(pc.ready, as("ready", "running", cv::readyCheck));
+    SUP_SET(pc.ready_timeout, as("ready_timeout", "60", cv::readyTimeout));
+    // Ours (docs/program-logs.md), likewise after Supervisor's keys.
+    SUP_TRY(lp_error, logPolicy(pc, redirect_stderr, as));
+    (void)lp_error;
     programs.push_back(std::move(pc));
   }
   std::stable_sort(programs.begin(), programs.end(), [](const auto& a, const auto& b) {
@@ -190,15 +242,20 @@ Result<std::vector<ProcessConfig>> processesFromSectionInner(ParseContext& ctx,
   return programs;
 }
 
+// " in section 'program:x' (file: '/etc/supervisord.conf')"
+std::string sectionSuffix(const ParseContext& ctx, const std::string& section) {
+  auto it = ctx.ini.sectionToFile().find(section);
+  const std::string& file = it != ctx.ini.sectionToFile().end() ? it->second : ctx.configfile;
+  return " in section " + py::repr(section) + " (file: " + py::repr(file) + ")";
+}
+
 Result<std::vector<ProcessConfig>> processesFromSection(ParseContext& ctx,
                                                         const std::string& section,
                                                         const std::string& group_name) {
   auto result = processesFromSectionInner(ctx, section, group_name);
-  if (result.ok()) return result;
-  auto it = ctx.ini.sectionToFile().find(section);
-  const std::string& file = it != ctx.ini.sectionToFile().end() ? it->second : ctx.configfile;
-  return Error{result.error().message + " in section " + py::repr(section) +
-               " (file: " + py::repr(file) + ")"};
+  if (!result.ok()) return Error{result.error().message + sectionSuffix(ctx, section)};
+  for (const ProcessConfig& p : *result) ctx.process_sections[{p.group, p.name}] = section;
+  return result;
 }
 
 Result<long long> groupPriority(const ParseContext& ctx, const std::string& section,
@@ -329,9 +386,8 @@ Result<GroupConfig> eventListenerGroup(ParseContext& ctx, const std::string& sec
   }
   if (names.empty()) return Error{"[" + section + "] section requires an \"events\" line"};
   for (const std::string& n : names) {
-    bool known = std::any_of(std::begin(kEventTypes), std::end(kEventTypes),
-                             [&](const char* t) { return n == t; });
-    if (!known) return Error{"Unknown event type " + n + " in [" + section + "] events"};
+    if (!parseEventType(n))
+      return Error{"Unknown event type " + n + " in [" + section + "] events"};
   }
   std::sort(names.begin(), names.end());
   g.events = names;
@@ -352,10 +408,10 @@ Result<GroupConfig> eventListenerGroup(ParseContext& ctx, const std::string& sec
 Result<std::vector<GroupConfig>> groupsFromParser(ParseContext& ctx) {
   std::vector<GroupConfig> groups;
   const std::vector<std::string> all = ctx.ini.sections();
-  auto exists = [&](const std::string& s) {
-    return std::find(all.begin(), all.end(), s) != all.end();
-  };
-  std::vector<std::string> exclude;
+  // Sets, not scans: a config may hold 10,000 sections.
+  const std::unordered_set<std::string_view> sections(all.begin(), all.end());
+  auto exists = [&](const std::string& s) { return sections.count(s) != 0; };
+  std::unordered_set<std::string> exclude;
   const FormatNames here{{"here", ctx.here}};
 
   for (const std::string& section : all) {
@@ -381,15 +437,13 @@ Result<std::vector<GroupConfig>> groupsFromParser(ParseContext& ctx) {
                      " is ambiguous (exists as program and fcgi-program)"};
       }
       current = exists(ps) ? ps : fs;
-      exclude.push_back(current);
+      exclude.insert(current);
       SUP_TRY(processes, processesFromSection(ctx, current, name));
       g.processes.insert(g.processes.end(), processes.begin(), processes.end());
     }
     groups.push_back(std::move(g));
   }
-  auto excluded = [&](const std::string& s) {
-    return std::find(exclude.begin(), exclude.end(), s) != exclude.end();
-  };
+  auto excluded = [&](const std::string& s) { return exclude.count(s) != 0; };
   for (const std::string& section : all) {
     if (!startsWith(section, "program:") || excluded(section)) continue;
     GroupConfig g;
@@ -414,11 +468,15 @@ Result<std::vector<GroupConfig>> groupsFromParser(ParseContext& ctx) {
   std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
     return a.priority != b.priority ? a.priority < b.priority : a.name < b.name;
   });
-  for (size_t i = 0; i < groups.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (groups[j].name == groups[i].name) groups[i].shadowed = true;
-    }
+  // A later group of the same name is shadowed by the first.
+  std::unordered_set<std::string_view> seen;
+  for (auto& g : groups) {
+    if (!seen.insert(g.name).second) g.shadowed = true;
   }
+  SUP_TRY(dependencies_ok, checkDependencies(groups, [&](const ProcessConfig& p) {
+            return sectionSuffix(ctx, ctx.process_sections[{p.group, p.name}]);
+          }));
+  (void)dependencies_ok;
   return groups;
 }
 

@@ -339,6 +339,19 @@ ErrnoClass errnoClass(int err) {
 
 }  // namespace
 
+std::string pythonUnauthorizedLine(const std::string& serverurl) {
+  // xmlrpclib's ProtocolError names host + "/RPC2"; for a unix socket the
+  // ServerProxy's URL is http://127.0.0.1.
+  std::string host = "127.0.0.1";
+  if (auto u = parseServerUrl(serverurl); u && u->kind == ServerUrl::Kind::kHttp) {
+    std::string_view rest = std::string_view(u->url).substr(7);  // after http://
+    host = std::string(rest.substr(0, rest.find('/')));
+  }
+  return "error: <class 'xmlrpc.client.ProtocolError'>, <ProtocolError for " + host +
+         "/RPC2: 401 Unauthorized>: file: /usr/lib/python3/dist-packages/supervisor/xmlrpc.py "
+         "line: 539";
+}
+
 std::string pythonErrorLine(const SocketError& e) {
   ErrnoClass c = errnoClass(e.err);
   std::string text = c.text ? c.text : std::strerror(e.err);

@@ -137,5 +137,9 @@ class SocketClient : public RpcClient {
 /// file: ... line: ...".
 std::string pythonErrorLine(const SocketError& e);
 std::string pythonErrorLine(const FaultError& e);
+/// The line Python's supervisorctl prints after "Server requires
+/// authentication" on a command line: its onecmd() falls through and runs
+/// the command again, and the second 401 reaches its catch-all.
+std::string pythonUnauthorizedLine(const std::string& serverurl);
 
 }  // namespace sup::ctl

@@ -6,7 +6,8 @@
 
 #include "common/exit_codes.h"
 #include "supervisorctl/controller.h"
-#include "supervisorctl/ctl_format.h"
+#include "common/ctl_format.h"
+#include "supervisorctl/update_plan.h"
 
 namespace sup::ctl {
 
@@ -80,13 +81,18 @@ void Controller::doReread(const std::string& arg) {
   }
 }
 
+// Supervisor's update; `--dry-run` among its words (ours, docs/restart-
+// policies.md) asks the daemon for the same answer without adopting the
+// config and prints what update would do, prefixed "would: ".
 void Controller::doUpdate(const std::string& arg) {
   auto log = [&](const std::string& name, const std::string& message) {
     output(name + ": " + message);
   };
+  auto wordList = splitWords(arg);
+  const bool dry_run = std::erase(wordList, std::string("--dry-run")) > 0;
   json result;
   try {
-    result = rpc(proto::method::kReloadConfig);
+    result = rpc(dry_run ? proto::method::kReloadConfigDryRun : proto::method::kReloadConfig);
   } catch (const FaultError& e) {
     exitstatus_ = exitcode::kGeneric;
     if (!isFault(e, Fault::kShutdownState)) throw;
@@ -96,7 +102,6 @@ void Controller::doUpdate(const std::string& arg) {
   auto added = names(result.at(0).at(0));
   auto changed = names(result.at(0).at(1));
   auto removed = names(result.at(0).at(2));
-  auto wordList = splitWords(arg);
   std::set<std::string> valid(wordList.begin(), wordList.end());
   if (valid.count("all")) valid.clear();
   if (!valid.empty()) {
@@ -111,35 +116,41 @@ void Controller::doUpdate(const std::string& arg) {
       }
     }
   }
-  auto wanted = [&](const std::string& g) { return valid.empty() || valid.count(g) > 0; };
-  for (const auto& g : removed) {
-    if (!wanted(g)) continue;
-    json results = rpc(proto::method::kStopProcessGroup, {g});
-    log(g, "stopped");
-    bool fails = false;
-    for (const auto& r : results) {
-      if (r.value("status", 0) == static_cast<int>(Fault::kFailed)) fails = true;
-    }
-    if (fails) {
-      output(g + ": has problems; not removing");
-      exitstatus_ = exitcode::kGeneric;
-      continue;
-    }
-    rpc(proto::method::kRemoveProcessGroup, {g});
-    log(g, "removed process group");
+  const std::vector<UpdateStep> steps = planUpdate(added, changed, removed, valid);
+  if (dry_run) {
+    for (const auto& line : dryRunLines(steps)) output(line);
+    return;
   }
-  for (const auto& g : changed) {
-    if (!wanted(g)) continue;
-    rpc(proto::method::kStopProcessGroup, {g});
-    log(g, "stopped");
-    rpc(proto::method::kRemoveProcessGroup, {g});
-    rpc(proto::method::kAddProcessGroup, {g});
-    log(g, "updated process group");
-  }
-  for (const auto& g : added) {
-    if (!wanted(g)) continue;
-    rpc(proto::method::kAddProcessGroup, {g});
-    log(g, "added process group");
+  for (const auto& [kind, g] : steps) {
+    switch (kind) {
+      case UpdateStep::Kind::Remove: {
+        json results = rpc(proto::method::kStopProcessGroup, {g});
+        log(g, "stopped");
+        bool fails = false;
+        for (const auto& r : results) {
+          if (r.value("status", 0) == static_cast<int>(Fault::kFailed)) fails = true;
+        }
+        if (fails) {
+          output(g + ": has problems; not removing");
+          exitstatus_ = exitcode::kGeneric;
+          continue;
+        }
+        rpc(proto::method::kRemoveProcessGroup, {g});
+        log(g, "removed process group");
+        break;
+      }
+      case UpdateStep::Kind::Change:
+        rpc(proto::method::kStopProcessGroup, {g});
+        log(g, "stopped");
+        rpc(proto::method::kRemoveProcessGroup, {g});
+        rpc(proto::method::kAddProcessGroup, {g});
+        log(g, "updated process group");
+        break;
+      case UpdateStep::Kind::Add:
+        rpc(proto::method::kAddProcessGroup, {g});
+        log(g, "added process group");
+        break;
+    }
   }
 }
 

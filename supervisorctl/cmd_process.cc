@@ -2,7 +2,7 @@
 // DefaultControllerPlugin.do_* with the same calls, texts and exit codes.
 #include "common/exit_codes.h"
 #include "supervisorctl/controller.h"
-#include "supervisorctl/ctl_format.h"
+#include "common/ctl_format.h"
 
 namespace sup::ctl {
 

@@ -21,8 +21,8 @@ _supervisorctl() {
   local cur prev
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="add avail clear exit fg find grep help logrotate maintail open pid quit reexec reload remove
-    reread restart shutdown signal start status stop tail update version"
+  local commands="add avail clear events exit fg find grep help logrotate maintail metrics open pid quit
+    reexec reload remove reread restart shutdown signal start status stop tail update version"
   local opts="-c --configuration -h --help -i --interactive -s --serverurl -u --username
     -p --password -r --history-file --json"
 
@@ -62,7 +62,11 @@ _supervisorctl() {
     help)  # commands
       COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     add|remove|update)  # groups
-      COMPREPLY=($(compgen -W "$(_supervisorctl_names groups "${conn[@]}")" -- "$cur")) ;;
+      if [[ $cmd == update && $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "--dry-run" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -W "$(_supervisorctl_names groups "${conn[@]}")" -- "$cur"))
+      fi ;;
     start|stop|restart|clear|fg)  # processes
       COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur")) ;;
     status|pid)  # status-like
@@ -95,6 +99,21 @@ _supervisorctl() {
         -- "$cur")) ;;
     find|grep)  # log-search
       COMPREPLY=($(compgen -W "$(_supervisorctl_names processes "${conn[@]}")" -- "$cur")) ;;
+    events)  # events
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "-f --follow --json -n --count --help" -- "$cur"))
+      else
+        local types="
+          EVENT PROCESS_STATE PROCESS_STATE_STOPPED PROCESS_STATE_EXITED
+          PROCESS_STATE_STARTING PROCESS_STATE_STOPPING PROCESS_STATE_BACKOFF PROCESS_STATE_FATAL
+          PROCESS_STATE_RUNNING PROCESS_STATE_UNKNOWN PROCESS_COMMUNICATION
+          PROCESS_COMMUNICATION_STDOUT PROCESS_COMMUNICATION_STDERR PROCESS_LOG PROCESS_LOG_STDOUT
+          PROCESS_LOG_STDERR REMOTE_COMMUNICATION SUPERVISOR_STATE_CHANGE
+          SUPERVISOR_STATE_CHANGE_RUNNING SUPERVISOR_STATE_CHANGE_STOPPING TICK TICK_5 TICK_60
+          TICK_3600 PROCESS_GROUP PROCESS_GROUP_ADDED PROCESS_GROUP_REMOVED
+        "
+        COMPREPLY=($(compgen -W "$types $(_supervisorctl_names processes "${conn[@]}")" -- "$cur"))
+      fi ;;
   esac
   # group:* and group:name are one word for us, not split at ':'.
   __ltrim_colon_completions "$cur" 2>/dev/null || true

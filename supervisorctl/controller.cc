@@ -83,6 +83,7 @@ bool Controller::onecmd(const std::string& raw) {
       rpc_.setCredentials(username, password);
       return onecmd(raw);
     }
+    output(pythonUnauthorizedLine(settings_.serverurl));
     exitstatus_ = exitcode::kGeneric;
   } catch (const FaultError& e) {
     output(pythonErrorLine(e));

@@ -83,6 +83,8 @@ class Controller {
   void doGrep(const std::string& arg);
   void doLogSearch(const std::string& cmd, const std::string& arg);
   void doLogrotate(const std::string& arg);
+  void doEvents(const std::string& arg);   // cmd_events.cc
+  void doMetrics(const std::string& arg);  // cmd_metrics.cc
   void tailFollow(std::string_view method, json params);
   void printHelp(const std::string& topic);
 

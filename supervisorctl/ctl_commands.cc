@@ -98,6 +98,11 @@ std::span<const CtlCommand> ctlCommands() {
        "logrotate <name> <name>\tRotate multiple process' log files\n"
        "logrotate all\t\t\tRotate all process' log files\n"
        "logrotate supervisord\t\tRotate supervisord's main log file"},
+      {"events", &C::doEvents, kUnlisted, kEvents,
+       "events [-f] [--json] [TYPE]... [name|group:*]...\tShow Supervisor's events "
+       "(see events --help)"},
+      {"metrics", &C::doMetrics, kUnlisted, kNone,
+       "metrics			Print supervisord's metrics in Prometheus' text format"},
       // Ctrl-D in the shell (Python's cmd.Cmd sends "EOF").
       {"EOF", nullptr, kHidden, kNone, ""},
   };
@@ -118,6 +123,7 @@ bool completesProcesses(Completion c) {
     case Completion::kSignal:
     case Completion::kTail:
     case Completion::kLogrotate:
+    case Completion::kEvents:
       return true;
     default:
       return false;

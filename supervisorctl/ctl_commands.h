@@ -35,6 +35,7 @@ enum class Completion {
   kMaintail,    ///< shell nothing; bash -f/-NUM (maintail)
   kLogrotate,   ///< processes; bash also "supervisord" (logrotate)
   kLogSearch,   ///< shell nothing (options first); bash processes (find, grep)
+  kEvents,      ///< processes; bash also event types and -f/--json (events)
 };
 
 struct CtlCommand {

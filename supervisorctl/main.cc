@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/exit_codes.h"
+#include "common/program_name.h"
 #include "common/usage_error.h"
 #include "supervisorctl/client.h"
 #include "supervisorctl/controller.h"
@@ -14,7 +15,8 @@
 
 int main(int argc, char** argv) {
   using namespace sup::ctl;
-  const std::string progname = argc > 0 ? argv[0] : "supervisorctl";
+  // What Python sees as sys.argv[0]: the path exec was given (common/program_name.h).
+  const std::string progname = sup::pythonArgv0(argc > 0 ? argv[0] : nullptr, "supervisorctl");
   std::vector<std::string> args(argv + 1, argv + argc);
   auto parsed = parseCtlArgs(args);
   if (!parsed) return sup::usageError(progname, parsed.error().message);

@@ -1,8 +1,13 @@
 #include "supervisord/control_api.h"
 
+#include "common/process_info_json.h"
 #include "supervisord/event_loop.h"
+#include "supervisord/logtail_routes.h"
 #include "supervisord/main_log.h"
+#include "supervisord/metrics_route.h"
 #include "supervisord/supervisor.h"
+#include "supervisord/web_routes.h"
+#include "supervisord/xmlrpc_route.h"
 
 namespace sup {
 
@@ -14,6 +19,16 @@ ControlApi::ControlApi(EventLoop& loop, MainLog& log, Supervisor& supervisor,
   services_.supervisor = &supervisor;
   services_.load_config = std::move(load_config);
   services_.log_info = [this](const std::string& line) { log_.info(line); };
+  addXmlRpcRoute(router_, registry_, services_,
+                 [this](LogLevel level, const std::string& message) { log_.log(level, message); });
+  addLogTailRoutes(router_, services_);
+  services_.client_count = [this] {
+    std::size_t n = 0;
+    for (const auto& server : servers_) n += server->connectionCount();
+    return n;
+  };
+  addWebRoutes(router_, registry_, services_);
+  addMetricsRoute(router_, services_);
 }
 
 ControlApi::~ControlApi() {
@@ -21,39 +36,35 @@ ControlApi::~ControlApi() {
 }
 
 Status ControlApi::open(const Config& config) {
-  const ServerConfig* unix_server = nullptr;
-  for (const auto& s : config.servers) {
-    if (s.type == ServerConfig::Type::Unix) {
-      unix_server = &s;
-      break;
-    }
-  }
-  if (unix_server == nullptr) return okStatus();
-  auto options = controlServerOptions(*unix_server);
-  if (!options) return options.error();
   auto handler = [this](ControlConnection& conn, const proto::Request& req) { handle(conn, req); };
   auto log = [this](LogLevel level, const std::string& message) { log_.log(level, message); };
-  server_ = std::make_unique<ControlServer>(loop_, std::move(*options), handler, log);
-  if (auto st = server_->open(); !st) {
-    server_.reset();
-    return st;
-  }
-  // Supervisor's http.py says this per server: one line per configured
-  // [rpcinterface:x], then a warning when no username guards the socket.
-  for (const auto& rpc : config.rpcinterfaces) {
-    log_.info("RPC interface '" + rpc.name + "' initialized");
-  }
-  if (!unix_server->username) {
-    log_.critical("Server '" + unix_server->section +
-                  "' running without any HTTP authentication checking");
+  // Supervisor's order: [inet_http_server] first, then [unix_http_server].
+  for (const auto& section : config.servers) {
+    auto options = controlServerOptions(section);
+    if (!options) return options.error();
+    auto server = std::make_unique<ControlServer>(loop_, std::move(*options), handler, log);
+    server->setHttpRouter(&router_);
+    if (auto st = server->open(); !st) {
+      close();
+      return st;
+    }
+    servers_.push_back(std::move(server));
+    // Supervisor's http.py says this per server: one line per configured
+    // [rpcinterface:x], then a warning when no username guards it.
+    for (const auto& rpc : config.rpcinterfaces) {
+      log_.info("RPC interface '" + rpc.name + "' initialized");
+    }
+    if (!section.username) {
+      log_.critical("Server '" + section.section +
+                    "' running without any HTTP authentication checking");
+    }
   }
   return okStatus();
 }
 
 void ControlApi::close() {
-  if (!server_) return;
-  server_->close();
-  server_.reset();
+  for (auto& server : servers_) server->close();
+  servers_.clear();
 }
 
 void ControlApi::handle(ControlConnection& conn, const proto::Request& req) {
@@ -74,8 +85,8 @@ void ControlApi::handle(ControlConnection& conn, const proto::Request& req) {
     if (!c || c->closed()) return;
     if (outcome.isError()) {
       c->replyError(id, outcome.code, outcome.message);
-    } else if (outcome.encoded_result) {
-      c->replyEncoded(id, std::move(*outcome.encoded_result));
+    } else if (outcome.process_infos) {
+      c->replyEncoded(id, proto::processInfoListJson(*outcome.process_infos));
     } else {
       c->reply(id, std::move(*outcome.result));
     }

@@ -1,17 +1,22 @@
-// The daemon's control API for one run: the ControlServer on the first
-// [unix_http_server] socket, with every request dispatched through the
-// method registry to this run's Supervisor. run_daemon creates one per run
-// (a restart closes the socket and opens it again, as Supervisor does) and
-// destroying it closes every connection and unlinks the socket.
+// The daemon's control API for one run: a ControlServer on the
+// [unix_http_server] socket and one on [inet_http_server]'s port, each
+// speaking JSON-RPC and HTTP. JSON requests are dispatched through the
+// method registry to this run's Supervisor; HTTP requests go through the
+// router, whose routes are the XML-RPC endpoint over that same registry and
+// the log streams. run_daemon creates one per run (a restart closes the
+// sockets and opens them again, as Supervisor does) and destroying it closes
+// every connection and unlinks the socket file.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "common/config_model.h"
 #include "common/protocol.h"
 #include "common/result.h"
 #include "supervisord/control_server.h"
+#include "supervisord/http_router.h"
 #include "supervisord/rpc_methods.h"
 #include "supervisord/run_daemon.h"
 
@@ -30,15 +35,16 @@ class ControlApi {
   ControlApi(const ControlApi&) = delete;
   ControlApi& operator=(const ControlApi&) = delete;
 
-  /// Open the socket of the config's first [unix_http_server]; without one
-  /// there is no control socket (and no error). Errors carry Supervisor's
-  /// text for the terminal ("Cannot open an HTTP server: ...").
+  /// Open a server for each [inet_http_server] and [unix_http_server] of
+  /// the config; without them there is no control socket (and no error).
+  /// Errors carry Supervisor's text for the terminal ("Cannot open an HTTP
+  /// server: ...").
   Status open(const Config& config);
-  /// Close the socket now (also done by the destructor).
+  /// Close the sockets now (also done by the destructor).
   void close();
 
-  ControlServer* server() { return server_.get(); }
   RpcRegistry& registry() { return registry_; }
+  HttpRouter& router() { return router_; }
 
  private:
   void handle(ControlConnection& conn, const proto::Request& req);
@@ -47,7 +53,8 @@ class ControlApi {
   MainLog& log_;
   RpcRegistry registry_;
   RpcServices services_;
-  std::unique_ptr<ControlServer> server_;
+  HttpRouter router_;
+  std::vector<std::unique_ptr<ControlServer>> servers_;
 };
 
 /// The ServiceFactory runDaemon calls on every run: a ControlApi bound to

@@ -37,6 +37,13 @@ std::string daemonUsage(const std::string& argv0) {
          "-a/--minfds NUM -- the minimum number of file descriptors for start success\n"
          "-t/--strip_ansi -- strip ansi escape codes from process output\n"
          "--minprocs NUM  -- the minimum number of processes available for start success\n"
+         "--profile_options OPTIONS -- run supervisord under profiler and output\n"
+         "                             results based on OPTIONS, which  is a comma-sep'd\n"
+         "                             list of 'cumulative', 'calls', and/or 'callers',\n"
+         "                             e.g. 'cumulative,callers')\n"
+         "\n"
+         // Ours, after Supervisor's text (which ends with a blank line), so
+         // everything above it reads exactly as Python's -h.
          "--print-config -- parse and validate the config, print it as JSON and exit\n";
 }
 
@@ -125,6 +132,7 @@ DaemonOptionsResult parseDaemonOptions(int argc, char** argv) {
     if (d.kind == Kind::kConfig) o.config_path = item.value;
     if (d.kind == Kind::kFlag) o.overrides[d.option] = "true";
     if (d.kind == Kind::kValue) o.overrides[d.option] = item.value;
+    if (d.kind == Kind::kFlag || d.kind == Kind::kValue) o.override_flags[d.option] = item.as_given;
   }
   return {o, ""};
 }

@@ -19,6 +19,8 @@ struct DaemonOptions {
   std::optional<std::string> node_name;  ///< hidden --node-name (tests)
   /// [supervisord] option name -> value as typed (-l, -y, -n => "true", ...).
   std::map<std::string, std::string> overrides;
+  /// The option as typed for each override ("-e" or "--loglevel").
+  std::map<std::string, std::string> override_flags;
 };
 
 /// Parse argv. Error = the text after "Error: " (exit 2 with the help hint).

@@ -121,6 +121,7 @@ void EventLoop::poll() {
 
 void EventLoop::dispatch(int timeout_ms) {
   epoll_event events[64];
+  ++iterations_;
   int n = epoll_wait(epfd_, events, 64, timeout_ms);
   if (n < 0) {
     if (errno == EINTR) return;

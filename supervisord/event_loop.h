@@ -63,6 +63,8 @@ class EventLoop {
   void run();
   void stop() { stopped_ = true; }
   bool stopped() const { return stopped_; }
+  /// Turns of the loop so far (epoll_waits), for /metrics.
+  std::uint64_t iterations() const { return iterations_; }
 
   /// Now, on this loop's monotonic clock.
   TimePoint now() const { return clock_.now(); }
@@ -91,6 +93,7 @@ class EventLoop {
   Clock& clock_;
   int epfd_ = -1;
   bool stopped_ = false;
+  std::uint64_t iterations_ = 0;
   uint64_t next_generation_ = 1;
   std::unordered_map<int, Watch> fds_;
   TimerId next_timer_ = 1;

@@ -2,12 +2,15 @@
 // (privileges, rlimits, pidfile lock, main log, daemonizing), then run the
 // Supervisor on the event loop until a shutdown; a restart (SIGHUP, or the
 // control API) re-reads the config and runs again in the same process.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string>
 
 #include "common/config_parser.h"
+#include "common/program_name.h"
 #include "supervisord/control_api.h"
 #include "supervisord/daemon_options.h"
 #include "supervisord/print_config.h"
@@ -15,6 +18,12 @@
 #include "supervisord/run_daemon.h"
 
 namespace sup {
+constexpr const char* kRootSearchWarning =
+    "UserWarning: Supervisord is running as root and it is searching for its configuration file "
+    "in default locations (including its current working directory); you probably want to "
+    "specify a \"-c\" argument specifying an absolute path to a configuration file for improved "
+    "security.\n";
+
 // Supervisor's usage(): the message, a hint, exit status 2.
 static int usageError(const std::string& argv0, const std::string& msg) {
   std::fprintf(stderr, "Error: %s\nFor help, use %s -h\n", msg.c_str(), argv0.c_str());
@@ -29,7 +38,8 @@ int main(int argc, char** argv) {
   LaunchInfo launch = currentLaunch(argc, argv);
   IncomingHandOver incoming = takeIncomingHandOver();
   auto parsed = parseDaemonOptions(argc, argv);
-  std::string argv0 = argc > 0 ? argv[0] : "supervisord";
+  // What Python sees as sys.argv[0]: the path exec was given (common/program_name.h).
+  std::string argv0 = pythonArgv0(argc > 0 ? argv[0] : nullptr, "supervisord");
   if (!parsed.options) return usageError(argv0, parsed.error);
   const DaemonOptions& o = *parsed.options;
   if (o.help) {
@@ -45,6 +55,9 @@ int main(int argc, char** argv) {
   if (o.config_path) {
     path = *o.config_path;
   } else {
+    // Supervisor's warnings.warn() text (Python prefixes its own source
+    // file and line, and prints that line of code after it).
+    if (::getuid() == 0) std::fputs(kRootSearchWarning, stderr);
     std::string err;
     auto found = findDefaultConfig(argv0, &err);
     if (!found) return usageError(argv0, err);
@@ -52,6 +65,7 @@ int main(int argc, char** argv) {
   }
   ParseOptions popts = defaultParseOptions();
   popts.supervisord_overrides = o.overrides;
+  popts.supervisord_override_flags = o.override_flags;
   if (o.node_name) popts.host_node_name = *o.node_name;
   if (o.print_config) {
     popts.check_filesystem = false;

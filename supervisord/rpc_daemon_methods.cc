@@ -61,17 +61,29 @@ void restart(const RpcContext& ctx, const json& params, RpcReply reply) {
   ctx.supervisor().restart();
 }
 
-void reloadConfig(const RpcContext& ctx, const json& params, RpcReply reply) {
-  if (!rpc::arity(params, 0, 0, reply)) return;
-  ctx.logAction("reloadConfig");
+// reloadConfig and its dry run: re-read the file, answer with what it
+// adds, changes and removes, and adopt it unless this is the dry run.
+void answerReload(const RpcContext& ctx, RpcReply reply, bool adopt) {
   if (!ctx.services->load_config) return reply.fault(Fault::kCantReread, "no config file");
   auto fresh = ctx.services->load_config();
   if (!fresh) return reply.fault(Fault::kCantReread, fresh.error().message);
   ConfigDiff diff = ctx.supervisor().diffConfig(*fresh);
   // Like Supervisor, the re-read config becomes the one addProcessGroup and
   // getAllConfigInfo look at; running groups change only through them.
-  ctx.supervisor().setConfig(std::move(*fresh));
+  if (adopt) ctx.supervisor().setConfig(std::move(*fresh));
   reply.ok(json::array({json::array({diff.added, diff.changed, diff.removed})}));
+}
+
+void reloadConfig(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 0, 0, reply)) return;
+  ctx.logAction("reloadConfig");
+  answerReload(ctx, std::move(reply), /*adopt=*/true);
+}
+
+// Ours (supervisorctl update --dry-run): the same answer, nothing adopted.
+void reloadConfigDryRun(const RpcContext& ctx, const json& params, RpcReply reply) {
+  if (!rpc::arity(params, 0, 0, reply)) return;
+  answerReload(ctx, std::move(reply), /*adopt=*/false);
 }
 
 void addProcessGroup(const RpcContext& ctx, const json& params, RpcReply reply) {
@@ -171,11 +183,12 @@ void getAllConfigInfo(const RpcContext& ctx, const json& params, RpcReply reply)
   reply.ok(json(std::move(infos)));
 }
 
-// There is no event system to deliver REMOTE_COMMUNICATION events to yet;
-// the call is accepted as Supervisor accepts it without listeners.
+// A REMOTE_COMMUNICATION event with "type:<type>\n<data>", each argument
+// rendered as Python's '%s' would (a number or a boolean too).
 void sendRemoteCommEvent(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 2, 2, reply)) return;
   ctx.logAction("sendRemoteCommEvent " + rpc::paramText(params[0]));
+  ctx.supervisor().publish(remoteCommunicationEvent(rpc::pyStr(params[0]), rpc::pyStr(params[1])));
   reply.ok(true);
 }
 
@@ -217,6 +230,11 @@ void registerDaemonMethods(RpcRegistry& r) {
          "* `added` gives the process groups that have been added\n"
          "* `changed` gives the process groups whose contents have changed\n"
          "* `removed` gives the process groups that are no longer in the configuration\n\n"
+         "@return array result  [[added, changed, removed]]"});
+  r.add(std::string(m::kReloadConfigDryRun), reloadConfigDryRun,
+        {{"array"},
+         "Reload the configuration, as reloadConfig does, without adopting it:\n"
+         "what `update` would do, with nothing changed.\n\n"
          "@return array result  [[added, changed, removed]]"});
   r.add(std::string(m::kAddProcessGroup), addProcessGroup,
         {{"boolean", "string"},

@@ -4,10 +4,6 @@
 // path.<backups>). supervisor.tailProcessLogFollow / tailMainLogFollow: the
 // streaming replacements of Supervisor's HTTP /logtail and /mainlogtail,
 // fed by the daemon's own writes (LogFollowers), not by polling the file.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <memory>
 
 #include "common/protocol.h"
@@ -65,22 +61,6 @@ void getLogFiles(const RpcContext& ctx, const json& params, RpcReply reply) {
   reply.ok(std::move(out));
 }
 
-// The last `backlog` bytes of a file ("" if it cannot be read).
-std::string lastBytes(const std::string& path, std::int64_t backlog) {
-  std::string out;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && backlog > 0) {
-    std::int64_t start = st.st_size > backlog ? st.st_size - backlog : 0;
-    out.resize(static_cast<size_t>(st.st_size - start));
-    ssize_t n = ::pread(fd, out.data(), out.size(), start);
-    out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  }
-  ::close(fd);
-  return out;
-}
-
 // Answer true, send the backlog, then every chunk the daemon writes to
 // `path` until the client goes away.
 void startFollowing(const RpcContext& ctx, const RpcReply& reply, const std::string& path,
@@ -90,7 +70,7 @@ void startFollowing(const RpcContext& ctx, const RpcReply& reply, const std::str
   }
   reply.ok(true);
   std::shared_ptr<ControlConnection> conn = ctx.connection;
-  proto::LogChunk first{name, channel, lastBytes(path, backlog), false, false};
+  proto::LogChunk first{name, channel, rpc::lastBytes(path, backlog), false, false};
   conn->notify(proto::method::kLogNotification, first);
   std::weak_ptr<ControlConnection> weak = conn;
   // The registry lives as long as the daemon, longer than any connection.

@@ -12,15 +12,15 @@ RpcOutcome RpcOutcome::ok(proto::json value) {
   return o;
 }
 
-RpcOutcome RpcOutcome::okEncoded(std::string json_text) {
+RpcOutcome RpcOutcome::okProcessInfos(std::vector<proto::ProcessInfo> infos) {
   RpcOutcome o;
-  o.encoded_result = std::move(json_text);
+  o.process_infos = std::move(infos);
   return o;
 }
 
 proto::json RpcOutcome::resultValue() const {
   if (result) return *result;
-  return encoded_result ? proto::json::parse(*encoded_result) : proto::json();
+  return process_infos ? proto::json(*process_infos) : proto::json();
 }
 
 RpcOutcome RpcOutcome::fault(proto::Fault fault, std::string_view extra) {
@@ -48,10 +48,13 @@ void RpcReply::send(RpcOutcome outcome) const {
 }
 
 void RpcContext::logAction(const std::string& action) const {
-  if (services && services->log_info) {
-    services->log_info("control: uid " + std::to_string(peer_uid) + " pid " +
-                       std::to_string(peer_pid) + " " + action);
+  if (!services || !services->log_info) return;
+  if (!peer_address.empty()) {
+    services->log_info("control: " + peer_address + " " + action);
+    return;
   }
+  services->log_info("control: uid " + std::to_string(peer_uid) + " pid " +
+                     std::to_string(peer_pid) + " " + action);
 }
 
 void RpcRegistry::add(std::string name, RpcHandler handler, RpcMethodDoc doc,
@@ -103,6 +106,8 @@ void registerAllMethods(RpcRegistry& registry) {
   registerLogMethods(registry);
   registerLogFileMethods(registry);
   registerReexecMethod(registry);
+  registerEventMethods(registry);
+  registerMetricsMethod(registry);
 }
 
 }  // namespace sup

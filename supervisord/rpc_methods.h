@@ -32,18 +32,19 @@ class Supervisor;
 /// its fault string, or a JSON-RPC error code).
 struct RpcOutcome {
   std::optional<proto::json> result;
-  /// Or the result as compact JSON text, for big replies written without a
-  /// json tree (getAllProcessInfo); sent to the client as is.
-  std::optional<std::string> encoded_result;
+  /// Or getAllProcessInfo's list, the biggest reply: each protocol writes
+  /// it straight to its own text (process_info_json.h, xmlrpc_encode.h)
+  /// from the structs, without a json tree.
+  std::optional<std::vector<proto::ProcessInfo>> process_infos;
   int code = 0;
   std::string message;
 
   static RpcOutcome ok(proto::json value);
-  static RpcOutcome okEncoded(std::string json_text);
+  static RpcOutcome okProcessInfos(std::vector<proto::ProcessInfo> infos);
   static RpcOutcome fault(proto::Fault fault, std::string_view extra = {});
   static RpcOutcome error(int code, std::string message);
-  bool isError() const { return !result && !encoded_result; }
-  /// The result as a json value (parsing encoded_result): for multicall.
+  bool isError() const { return !result && !process_infos; }
+  /// The result as a json value (process_infos converted): for multicall.
   proto::json resultValue() const;
 };
 
@@ -56,7 +57,9 @@ class RpcReply {
   explicit RpcReply(Sink sink);
 
   void ok(proto::json value) const { send(RpcOutcome::ok(std::move(value))); }
-  void okEncoded(std::string json_text) const { send(RpcOutcome::okEncoded(std::move(json_text))); }
+  void okProcessInfos(std::vector<proto::ProcessInfo> infos) const {
+    send(RpcOutcome::okProcessInfos(std::move(infos)));
+  }
   void fault(proto::Fault fault, std::string_view extra = {}) const {
     send(RpcOutcome::fault(fault, extra));
   }
@@ -85,6 +88,8 @@ struct RpcServices {
   std::function<Result<Config>()> load_config;
   /// Log one control action at INFO ("control: uid 0 pid 12 startProcess web").
   std::function<void(const std::string&)> log_info;
+  /// Clients connected to this run's control sockets (/metrics).
+  std::function<std::size_t()> client_count;
 };
 
 /// One call: the services, who is calling, and on which connection
@@ -95,11 +100,13 @@ struct RpcContext {
   const RpcRegistry* registry = nullptr;
   uid_t peer_uid = 0;
   pid_t peer_pid = 0;
+  /// The client's address on TCP ([inet_http_server]); "" on the Unix socket.
+  std::string peer_address;
   std::shared_ptr<ControlConnection> connection;
   bool in_multicall = false;
 
   Supervisor& supervisor() const { return *services->supervisor; }
-  /// Log "control: uid U pid P <action>" at INFO.
+  /// Log "control: uid U pid P <action>" (TCP: "control: ADDRESS <action>") at INFO.
   void logAction(const std::string& action) const;
 };
 
@@ -153,5 +160,7 @@ void registerProcessMethods(RpcRegistry& registry);  // rpc_process_methods.cc
 void registerLogMethods(RpcRegistry& registry);      // rpc_log_methods.cc
 void registerLogFileMethods(RpcRegistry& registry);  // rpc_logfile_methods.cc
 void registerReexecMethod(RpcRegistry& registry);    // rpc_reexec_method.cc
+void registerEventMethods(RpcRegistry& registry);    // rpc_event_methods.cc
+void registerMetricsMethod(RpcRegistry& registry);   // metrics_route.cc
 
 }  // namespace sup

@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 
-#include "common/process_info_json.h"
 #include "supervisord/rpc_methods.h"
 #include "supervisord/rpc_support.h"
 #include "supervisord/supervisor.h"
@@ -164,7 +163,7 @@ void getProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
 
 void getAllProcessInfo(const RpcContext& ctx, const json& params, RpcReply reply) {
   if (!rpc::arity(params, 0, 0, reply)) return;
-  reply.okEncoded(proto::processInfoListJson(ctx.supervisor().allProcessInfo()));
+  reply.okProcessInfos(ctx.supervisor().allProcessInfo());
 }
 
 void sendProcessStdin(const RpcContext& ctx, const json& params, RpcReply reply) {

@@ -1,6 +1,8 @@
 #include "supervisord/rpc_support.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -88,6 +90,19 @@ std::string paramText(const json& value) {
   return value.dump();
 }
 
+std::string pyStr(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
+  if (value.is_null()) return "None";
+  if (value.is_number_float()) {
+    std::string s = value.dump();
+    // Python writes a float with a '.' or an exponent: 2.0, not 2.
+    if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+    return s;
+  }
+  return value.dump();
+}
+
 void replyOp(const RpcReply& reply, const proto::CallResult& result) {
   if (result.fault() == proto::Fault::kSuccess) {
     reply.ok(true);
@@ -135,6 +150,21 @@ std::vector<ProcessId> allByPriority(const Supervisor& sup) {
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& m : members) out.push_back(std::move(m.second));
   }
+  return out;
+}
+
+std::string lastBytes(const std::string& path, std::int64_t backlog) {
+  std::string out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && backlog > 0) {
+    std::int64_t start = st.st_size > backlog ? st.st_size - backlog : 0;
+    out.resize(static_cast<size_t>(st.st_size - start));
+    ssize_t n = ::pread(fd, out.data(), out.size(), start);
+    out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  }
+  ::close(fd);
   return out;
 }
 

@@ -33,6 +33,9 @@ std::optional<bool> boolParam(const json& params, std::size_t i, bool fallback,
 std::optional<int> signalParam(const json& value);
 /// The signal parameter as the fault text shows it (Python's str(signal)).
 std::string paramText(const json& value);
+/// Python's str() of the value an XML-RPC call would carry: strings as they
+/// are, True/False, None, integers and floats as Python prints them.
+std::string pyStr(const json& value);
 
 // ---- replies --------------------------------------------------------------
 /// Answer a single-process operation: true, or its fault.
@@ -81,5 +84,8 @@ void replyReadFile(const RpcReply& reply, const std::string& path, std::int64_t 
 /// Supervisor's tailFile(): [bytes, offset, overflow].
 json tailFile(const std::string& path, std::int64_t offset, std::int64_t length);
 bool fileExists(const std::string& path);
+/// The last `backlog` bytes of a file, all of it when shorter ("" when it
+/// cannot be read): what a follower of the file sees first.
+std::string lastBytes(const std::string& path, std::int64_t backlog);
 
 }  // namespace sup::rpc

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -52,6 +53,10 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
   // previous image's programs are adopted if its hand-over is usable.
   const bool reexeced = incoming && incoming->present;
   handover::State* adopting = reexeced && incoming->state ? &*incoming->state : nullptr;
+  // Supervisor's GlobalSerial is a module global: event serials go on
+  // across restarts, while each run's pools count from 0 again.
+  std::int64_t event_serial = -1;
+  int exit_status = 0;  // an essential program's, when one ended the run
   // A config a HUP has already read and found good: the next run uses it.
   std::optional<Result<Config>> checked;
   while (true) {
@@ -76,8 +81,15 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
     const SupervisordConfig& sd = config.supervisord;
 
     StartupMessages msgs;
+    // Every run, as Supervisor's main() does: a restart logs the "running as
+    // root" CRIT (or "Set uid ... succeeded") again.
+    if (auto st = setUidOrExit(sd.user, msgs); !st) {
+      if (first) return usageError(argv0, st.error().message);
+      std::fprintf(stderr, "Error: %s\n", st.error().message.c_str());
+      pidfile.remove();
+      return 2;
+    }
     if (first) {
-      if (auto st = setUidOrExit(sd.user, msgs); !st) return usageError(argv0, st.error().message);
       if (auto st = setRlimitsOrExit(sd.minfds, sd.minprocs, msgs); !st)
         return usageError(argv0, st.error().message);
       // Single instance: take the lock while errors still reach the terminal
@@ -143,6 +155,9 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       }
       service = std::move(made.value());
     }
+    // The Supervisor holds the programs now: kept here too, their configs
+    // would be another ~1 KB per program for the whole run.
+    std::vector<GroupConfig>().swap(config.groups);
 
     if (first && adopting) {
       for (const auto& address : listenerRegistry().closeUnclaimed())
@@ -157,7 +172,9 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       }
       log.setEchoStdout(false);
     }
-    if (first && !reexeced) {
+    // Every run, as Supervisor's write_pidfile() (a restart logs it again);
+    // not in a re-exec's new image, which has the file and the same pid.
+    if (!(first && reexeced)) {
       if (auto st = pidfile.write(); !st)
         log.critical(st.error().message);
       else
@@ -187,6 +204,7 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
         supervisor.handleSignal(sig);
       }
     });
+    supervisor.events().setLastSerial(event_serial);
     if (first && adopting) {
       if (auto st = supervisor.adopt(*adopting); !st) {
         log.critical("cannot adopt the programs of the previous image: " + st.error().message +
@@ -206,12 +224,16 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       supervisor.startup();
     }
     loop.run();
+    event_serial = supervisor.events().lastSerial();
     loop.unwatch(signals.fd());
-    if (outcome == RunOutcome::Shutdown) break;
+    if (outcome == RunOutcome::Shutdown) {
+      exit_status = supervisor.essentialExitStatus().value_or(0);
+      break;
+    }
     first = false;
   }
   pidfile.remove();
-  return 0;
+  return exit_status;
 }
 
 }  // namespace sup

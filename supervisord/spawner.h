@@ -3,6 +3,7 @@
 // thin and in one file (spawner_posix.cc).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,11 @@ struct SpawnRequest {
   std::string server_url;
   /// Fds >= 3 are closed in the child; minfds bounds the fallback loop.
   long long minfds = 1024;
+  /// Set last, over the program's environment (NOTIFY_SOCKET for ready=notify).
+  std::map<std::string, std::string> extra_environment;
+  /// A short-lived helper run for a program (a ready=exec: probe), not the
+  /// program itself: the orphan guard does not record it.
+  bool helper = false;
   /// An fcgi-program's listening socket: the child's fd 0 instead of a
   /// stdin pipe (then SpawnedChild::stdin_fd is -1). -1 = a pipe.
   int stdin_socket = -1;

@@ -11,12 +11,17 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/config_model.h"
 #include "common/protocol.h"
 #include "common/result.h"
+#include "supervisord/event.h"
+#include "supervisord/event_bus.h"
 #include "supervisord/event_loop.h"
+#include "supervisord/metrics_format.h"
 #include "supervisord/output_capture.h"
 #include "supervisord/process_state.h"
 #include "supervisord/spawner.h"
@@ -24,6 +29,8 @@
 namespace sup {
 
 class MainLog;
+class Readiness;
+class TickTimer;
 struct LogRegistry;
 class ListeningSocketOpener;
 class FcgiSocketManager;
@@ -41,6 +48,8 @@ struct ProcessId {
   std::string name;
   bool operator==(const ProcessId&) const = default;
 };
+/// "group:name", or "name" when they are the same (supervisor_ops.cc).
+std::string namespec(const ProcessId& id);
 
 /// reloadConfig: group names that a fresh config adds, changes or removes.
 struct ConfigDiff {
@@ -95,6 +104,9 @@ class Supervisor {
   void shutdown();
   /// Same, then RunOutcome::Restart (main re-reads the config).
   void restart();
+  /// Set when an essential program ended the run (essential=true): the
+  /// status supervisord exits with.
+  std::optional<int> essentialExitStatus() const { return essential_exit_; }
   const Config& config() const { return config_; }
   /// The daemon's log files and their followers (logrotate, tail -f).
   LogRegistry& logRegistry() const { return *capture_settings_.registry; }
@@ -124,6 +136,11 @@ class Supervisor {
   const ProcessConfig* processConfig(const ProcessId& id) const;
   /// Processes of a group in start order (empty if no such group).
   std::vector<ProcessId> groupProcesses(const std::string& group) const;
+  /// /metrics (supervisor_metrics.cc): every process's numbers, in
+  /// getAllProcessInfo's order; `read_proc` (a /proc reader, or a fake) is
+  /// asked about each live child.
+  using ProcReader = std::function<std::optional<ProcStats>(int pid)>;
+  std::vector<ProcessMetrics> processMetrics(const ProcReader& read_proc) const;
 
   // --- operations on processes ------------------------------------------------
   /// startProcess: faults NO_FILE, NOT_EXECUTABLE, ALREADY_STARTED, FAILED,
@@ -183,6 +200,12 @@ class Supervisor {
   int subscribe(StateListener listener);
   void unsubscribe(int id);
 
+  // --- events (supervisor_events.cc) ----------------------------------------
+  /// This run's events: listener pools, observers (the JSON event stream).
+  EventBus& events() { return *events_; }
+  /// Stamp an event with the wall-clock time and publish it.
+  void publish(Event event);
+
  private:
   struct Process;
   struct Group;
@@ -190,31 +213,74 @@ class Supervisor {
   struct Waiter;
 
   Process* find(const ProcessId& id) const;
+  /// Every process by group then name (getAllProcessInfo's order).
+  const std::vector<const Process*>& sortedProcesses() const;
   Group* findGroup(const std::string& name) const;
   void addGroupInternal(const GroupConfig& config);
   void insertGroup(std::unique_ptr<Group> group);
   void applyUpdateAfterAdoption();
+  Group* createGroup(const GroupConfig& config);
+  void startGroup(Group& g);
+  // supervisor_events.cc: the hooks into the event system.
+  struct PoolPort;
+  void setUpEvents(Group& g);
+  void stateEvent(Process& p, const Action& change);
+  void listenerSpawned(Process& p);
+  void listenerGone(Process& p);
+  // Re-exec: the event serials and listener states, as the hand-over's
+  // "events" extension (JSON).
+  std::string eventsHandOver() const;
+  void adoptEvents(const std::string& handed_over);
   void apply(Process& p, const Actions& actions);
   void doSpawn(Process& p);
   // fcgi-program pools (supervisor_fcgi.cc): the group's socket manager, and
   // the reference a spawning process takes (false: spawn error, logged).
   std::unique_ptr<FcgiSocketManager> makeFcgiSocket(const FcgiSocketConfig& config);
   void attachFcgiSocket(Group& g);
+  /// After a re-exec: the live adopted children of an fcgi pool hold their
+  /// references to the inherited socket again.
+  void adoptFcgiLeases(Group& g);
   bool takeFcgiSocket(Process& p, SpawnRequest& req);
   void armTimer(Process& p, std::chrono::milliseconds delay);
   void cancelTimer(Process& p);
-  void onStateChanged(Process& p, ProcessState from, ProcessState to);
+  void onStateChanged(Process& p, const Action& change);
+  void watchEssential(Process& p, ProcessState to);  // supervisor_essential.cc
   void resolveWaiters(Process& p);
   void stopReport(Process& p);
   proto::CallResult fault(const ProcessId& id, proto::Fault f, const std::string& extra) const;
   proto::ProcessInfo info(const Process& p, std::time_t now) const;
   void beginStopAll(SupervisorState mood);
   void continueStopAll();
+  void continueStopAllInDependencyOrder();
+  void stopForShutdown(Process& p);
+  void finishStopAll();
   void shutdownReport();
   Now now() const;
 
+  // depends_on and ready= (supervisor_deps.cc, docs/dependencies.md).
+  struct StopPlan;
+  void linkDependencies();
+  void startWithDependencies(Process& p);
+  std::vector<Process*> dependenciesFirst(const std::vector<Process*>& todo) const;
+  bool holdForDependencies(Process& p);
+  bool prepareReadyCheck(Process& p, SpawnRequest& request);
+  void beginReadyCheck(Process& p);
+  void afterStateChange(Process& p, ProcessState from, ProcessState to);
+  void reviewWaiting();
+  bool hasLiveDependents(const Process& p) const;
+  void describeWait(const Process& p, proto::ProcessInfo& info) const;
+  void stopInDependencyOrder(std::vector<ProcessId> todo, bool wait,
+                             std::function<void(const proto::CallResult&)> one);
+  void advanceStopPlans();
+  void forgetProcess(Process& p);
+
   EventLoop& loop_;
   MainLog& log_;
+  // Declared first among what it outlives: pools unsubscribe from it.
+  std::unique_ptr<EventBus> events_;
+  std::unique_ptr<TickTimer> ticks_;
+  Process* exiting_ = nullptr;  // reaped, its exit not yet reported to its pool
+  bool exit_changed_ = false;   // exiting_ has made its exit's state change
   Spawner& spawner_;
   Config config_;
   CaptureSettings capture_settings_;
@@ -222,6 +288,15 @@ class Supervisor {
   std::map<std::string, std::unique_ptr<FcgiSocketManager>> prepared_sockets_;  // by group
   SupervisorState state_ = SupervisorState::Running;
   std::vector<std::unique_ptr<Group>> groups_;  // start order
+  // Lookups that stay cheap with 10,000 programs: groups by name, every
+  // process in getAllProcessInfo's order (rebuilt after a group comes or
+  // goes), and per group priority the processes not in a stopped state
+  // (what shutdown waits for, kept as states change).
+  std::unordered_map<std::string_view, Group*> group_index_;
+  mutable std::vector<const Process*> info_order_;
+  mutable bool info_order_stale_ = true;
+  std::map<int, int> live_by_priority_;
+  std::optional<int> stopping_level_;  // the priority whose stops were sent
   std::map<int, Process*> by_pid_;
   std::map<int, StateListener> listeners_;
   int next_listener_ = 1;
@@ -233,6 +308,11 @@ class Supervisor {
   int stop_priority_ = 0;  // the priority level being stopped right now
   EventLoop::TimerId report_timer_ = 0;
   bool stop_scheduled_ = false;
+  std::optional<int> essential_exit_;
+  bool has_dependencies_ = false;  // some process in use has depends_on
+  bool review_scheduled_ = false;
+  std::vector<std::shared_ptr<StopPlan>> stop_plans_;
+  std::unique_ptr<Readiness> readiness_;
   // Deferred callbacks hold a weak_ptr to this: after a restart the loop
   // outlives the Supervisor that queued them.
   std::shared_ptr<char> alive_ = std::make_shared<char>(0);

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -17,7 +18,7 @@ namespace sup {
 using proto::CallResult;
 using proto::Fault;
 
-static std::string namespec(const ProcessId& id) {
+std::string namespec(const ProcessId& id) {
   return proto::makeNamespec(id.group, id.name);
 }
 
@@ -42,10 +43,13 @@ Result<std::vector<ProcessId>> Supervisor::resolve(const std::string& spec) cons
   Group* g = findGroup(group);
   if (!g) return Error{spec};
   std::vector<ProcessId> out;
-  for (auto& p : g->processes) {
-    if (!process || p->id.name == *process) out.push_back(p->id);
+  if (process) {
+    Process* p = g->find(*process);
+    if (!p) return Error{spec};
+    out.push_back(p->id);
+    return out;
   }
-  if (out.empty() && process) return Error{spec};
+  for (auto& p : g->processes) out.push_back(p->id);
   return out;
 }
 
@@ -96,20 +100,30 @@ proto::ProcessInfo Supervisor::info(const Process& p, std::time_t now) const {
   i.stderr_logfile = p.capture->stderrPath();
   i.pid = m.pid();
   i.description = proto::describeProcess(i);
+  describeWait(p, i);
   return i;
 }
 
+const std::vector<const Supervisor::Process*>& Supervisor::sortedProcesses() const {
+  // Sorted once per change of the groups, not once per call.
+  if (info_order_stale_) {
+    info_order_.clear();
+    for (auto& g : groups_)
+      for (auto& p : g->processes) info_order_.push_back(p.get());
+    std::sort(info_order_.begin(), info_order_.end(), [](const Process* a, const Process* b) {
+      return std::tie(a->id.group, a->id.name) < std::tie(b->id.group, b->id.name);
+    });
+    info_order_stale_ = false;
+  }
+  return info_order_;
+}
+
 std::vector<proto::ProcessInfo> Supervisor::allProcessInfo() const {
-  std::vector<const Process*> order;
-  for (auto& g : groups_)
-    for (auto& p : g->processes) order.push_back(p.get());
-  std::sort(order.begin(), order.end(), [](const Process* a, const Process* b) {
-    return std::tie(a->id.group, a->id.name) < std::tie(b->id.group, b->id.name);
-  });
+  sortedProcesses();
   std::time_t wall = now().wall;
   std::vector<proto::ProcessInfo> out;
-  out.reserve(order.size());
-  for (const Process* p : order) out.push_back(info(*p, wall));
+  out.reserve(info_order_.size());
+  for (const Process* p : info_order_) out.push_back(info(*p, wall));
   return out;
 }
 
@@ -134,7 +148,7 @@ void Supervisor::startProcess(const ProcessId& id, bool wait, OpCallback done) {
   if (s == ProcessState::kUnknown) {
     return done(fault(id, Fault::kFailed, namespec(id) + " is in an unknown process state"));
   }
-  apply(*p, p->machine.start(now()));
+  startWithDependencies(*p);
   if (!p->machine.spawnErr().empty()) return done(fault(id, Fault::kSpawnError, namespec(id)));
   if (!wait || p->machine.state() == ProcessState::kRunning) return done(success(id));
   p->waiters.push_back(Waiter{Waiter::Kind::Running, std::move(done)});
@@ -212,17 +226,35 @@ CallResult Supervisor::signalProcess(const ProcessId& id, int signo) {
 
 namespace {
 // Collects per-process results and reports once every process has answered.
+// The results of a group/all operation in the order of Supervisor's
+// make_allfunc: first the answers its first pass over the list gives (a
+// fault found before acting, no wait, a start with startsecs=0), in list
+// order; then those that took time. Python appends the latter as it polls
+// them, so processes that get there together (a group stopping) come in
+// list order; ours come in list order always, not as the kernel reaped them.
 struct Batch {
-  std::vector<CallResult> results;
+  std::vector<std::optional<CallResult>> slots;  // by position in the list
+  std::vector<bool> first_pass;
   size_t pending = 0;
   bool armed = false;  // all operations issued
   Supervisor::BatchCallback done;
+  void add(size_t index, const CallResult& r) {
+    slots[index] = r;
+    if (!armed) first_pass[index] = true;
+    --pending;
+    maybeFinish();
+  }
   void maybeFinish() {
-    if (armed && pending == 0 && done) {
-      auto cb = std::move(done);
-      done = nullptr;
-      cb(std::move(results));
+    if (!armed || pending != 0 || !done) return;
+    std::vector<CallResult> results;
+    for (bool pass : {true, false}) {
+      for (size_t i = 0; i < slots.size(); ++i) {
+        if (first_pass[i] == pass && slots[i]) results.push_back(std::move(*slots[i]));
+      }
     }
+    auto cb = std::move(done);
+    done = nullptr;
+    cb(std::move(results));
   }
 };
 }  // namespace
@@ -230,22 +262,23 @@ struct Batch {
 void Supervisor::startProcesses(const std::vector<ProcessId>& ids, bool wait, BatchCallback done) {
   auto batch = std::make_shared<Batch>();
   batch->done = std::move(done);
-  std::vector<ProcessId> todo;
+  std::vector<Process*> todo;
   for (const auto& id : ids) {
     Process* p = find(id);
-    if (p && !isRunningState(p->machine.state())) todo.push_back(id);
+    if (p && !isRunningState(p->machine.state())) todo.push_back(p);
   }
   // Ascending process priority, as Supervisor's startProcessGroup sorts.
-  std::stable_sort(todo.begin(), todo.end(), [this](const ProcessId& a, const ProcessId& b) {
-    return find(a)->machine.config().priority < find(b)->machine.config().priority;
+  std::stable_sort(todo.begin(), todo.end(), [](const Process* a, const Process* b) {
+    return a->machine.config().priority < b->machine.config().priority;
   });
+  if (has_dependencies_) todo = dependenciesFirst(todo);
   batch->pending = todo.size();
-  for (const auto& id : todo) {
-    startProcess(id, wait, [batch](const CallResult& r) {
-      batch->results.push_back(r);
-      --batch->pending;
-      batch->maybeFinish();
-    });
+  batch->slots.resize(todo.size());
+  for (Process* p : todo) {
+    batch->first_pass.push_back(!wait || p->machine.config().startsecs == 0);
+  }
+  for (size_t i = 0; i < todo.size(); ++i) {
+    startProcess(todo[i]->id, wait, [batch, i](const CallResult& r) { batch->add(i, r); });
   }
   batch->armed = true;
   batch->maybeFinish();
@@ -254,21 +287,29 @@ void Supervisor::startProcesses(const std::vector<ProcessId>& ids, bool wait, Ba
 void Supervisor::stopProcesses(const std::vector<ProcessId>& ids, bool wait, BatchCallback done) {
   auto batch = std::make_shared<Batch>();
   batch->done = std::move(done);
-  std::vector<ProcessId> todo;
+  std::vector<Process*> todo;
   for (const auto& id : ids) {
     Process* p = find(id);
-    if (p && isRunningState(p->machine.state())) todo.push_back(id);
+    if (p && isRunningState(p->machine.state())) todo.push_back(p);
   }
-  std::stable_sort(todo.begin(), todo.end(), [this](const ProcessId& a, const ProcessId& b) {
-    return find(a)->machine.config().priority > find(b)->machine.config().priority;
+  std::stable_sort(todo.begin(), todo.end(), [](const Process* a, const Process* b) {
+    return a->machine.config().priority > b->machine.config().priority;
   });
   batch->pending = todo.size();
-  for (const auto& id : todo) {
-    stopProcess(id, wait, [batch](const CallResult& r) {
-      batch->results.push_back(r);
-      --batch->pending;
-      batch->maybeFinish();
-    });
+  batch->slots.resize(todo.size());
+  batch->first_pass.assign(todo.size(), !wait);
+  if (has_dependencies_) {
+    // Held back while their dependents run: answers come as they stop.
+    std::vector<ProcessId> order;
+    for (Process* p : todo) order.push_back(p->id);
+    auto one = [batch, order](const CallResult& r) {
+      for (size_t i = 0; i < order.size(); ++i)
+        if (order[i].name == r.name && order[i].group == r.group) return batch->add(i, r);
+    };
+    stopInDependencyOrder(std::move(order), wait, one);
+  } else {
+    for (size_t i = 0; i < todo.size(); ++i)
+      stopProcess(todo[i]->id, wait, [batch, i](const CallResult& r) { batch->add(i, r); });
   }
   batch->armed = true;
   batch->maybeFinish();
@@ -318,21 +359,19 @@ bool Supervisor::sameConfig(const Group& current, const GroupConfig& fresh) {
 
 ConfigDiff Supervisor::diffConfig(const Config& fresh) const {
   ConfigDiff d;
-  // By name, once: a thousand groups are a thousand lookups, not a million.
-  std::unordered_map<std::string_view, const Group*> current;
-  for (const auto& g : groups_) current.emplace(g->config.name, g.get());
-  std::unordered_set<std::string_view> named;
+  std::unordered_set<std::string_view> in_fresh;
   for (const auto& g : fresh.groups) {
     if (g.shadowed) continue;
-    named.insert(g.name);
-    auto cur = current.find(g.name);
-    if (cur == current.end())
+    in_fresh.insert(g.name);
+    Group* cur = findGroup(g.name);
+    if (!cur)
       d.added.push_back(g.name);
-    else if (!sameConfig(*cur->second, g))
+    else if (!sameConfig(*cur, g))
       d.changed.push_back(g.name);
   }
-  for (const auto& cur : groups_)
-    if (!named.count(cur->config.name)) d.removed.push_back(cur->config.name);
+  for (const auto& cur : groups_) {
+    if (!in_fresh.count(cur->config.name)) d.removed.push_back(cur->config.name);
+  }
   return d;
 }
 
@@ -343,16 +382,24 @@ Fault Supervisor::addGroup(const GroupConfig& group) {
 }
 
 Fault Supervisor::removeGroup(const std::string& name) {
+  Group* g = findGroup(name);
+  if (!g) return Fault::kBadName;
   auto it = std::find_if(groups_.begin(), groups_.end(),
-                         [&](const auto& g) { return g->config.name == name; });
-  if (it == groups_.end()) return Fault::kBadName;
+                         [&](const auto& other) { return other.get() == g; });
   for (auto& p : (*it)->processes)
     if (!isStoppedState(p->machine.state())) return Fault::kStillRunning;
   for (auto& p : (*it)->processes) {
     cancelTimer(*p);
     if (p->stop_report_timer) loop_.cancel(p->stop_report_timer);
+    forgetProcess(*p);
   }
+  // As Supervisor: the pool unsubscribes, the group goes, then the event.
+  (*it)->subscription.reset();
+  group_index_.erase((*it)->config.name);
+  info_order_stale_ = true;
   groups_.erase(it);
+  linkDependencies();
+  publish(processGroupEvent(false, name));
   return Fault::kSuccess;
 }
 

@@ -6,7 +6,11 @@
 #   fuzz_shlex_env       the command= and environment= values of those configs
 #   fuzz_jsonrpc         tests/fuzz/traffic/*.jsonl (whole files and single
 #                        lines) and the JSON lines of docs/protocol.md
+#   fuzz_http_request    the HTTP requests of tests/fuzz/traffic/*.http
+#                        (each whole, and all of them as one pipelined stream)
+#   fuzz_xmlrpc          their XML-RPC bodies, and tests/fuzz/traffic/*.xml
 #   fuzz_search_options  the argv lists below, NUL-separated
+#   fuzz_listener_protocol  listener outputs below (first byte: the read size)
 # Usage: make_seeds.sh OUT [CORPUS_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,7 +19,7 @@ out="${1:?usage: make_seeds.sh OUT [CORPUS_DIR]}"
 corpus="${2:-$repo/../shared/corpus}"
 
 rm -rf "$out"
-mkdir -p "$out"/{fuzz_ini_config,fuzz_shlex_env,fuzz_jsonrpc,fuzz_search_options,fuzz_handover}
+mkdir -p "$out"/{fuzz_ini_config,fuzz_shlex_env,fuzz_jsonrpc,fuzz_http_request,fuzz_xmlrpc,fuzz_search_options,fuzz_handover,fuzz_listener_protocol}
 
 seed() {  # seed TARGET: stdin becomes one seed, named by its hash (as libFuzzer does)
   local tmp="$out/$1/.new"
@@ -62,6 +66,15 @@ if [ -f "$repo/docs/protocol.md" ]; then
   grep -E '^[[:space:]]*[{<>-]*[[:space:]]*\{"jsonrpc"' "$repo/docs/protocol.md" |
     sed -E 's/^[^{]*//' | while IFS= read -r line; do printf '%s\n' "$line" | seed fuzz_jsonrpc; done
 fi
+
+# ---- HTTP requests and XML-RPC bodies ---------------------------------------
+cat "$here"/traffic/*.http | seed fuzz_http_request
+for f in "$here"/traffic/*.http; do
+  seed fuzz_http_request <"$f"
+  # The body: everything after the first empty line.
+  awk 'body { print } /^\r?$/ { body = 1 }' "$f" | seed fuzz_xmlrpc
+done
+for f in "$here"/traffic/*.xml; do seed fuzz_xmlrpc <"$f"; done
 
 # ---- grep / find argv -------------------------------------------------------
 # One argv per line; words are separated by TABs here and by NULs in the seed.
@@ -117,5 +130,14 @@ whole = b"SUPVHOVR" + struct.pack('<IIQQ', 1, 0, len(body), fnv(body)) + body
 for seed in (body, whole, integer(2, 1), field(6, field(1, b"g") + field(2, b"{}"))):
     open(sys.argv[1] + "/" + hashlib.sha1(seed).hexdigest(), "wb").write(seed)
 PY
+# ---- event listener output ------------------------------------------------
+# The first byte picks the read size the output is fed in.
+for output in 'READY\nRESULT 2\nOKREADY\n' 'READY\nRESULT 4\nFAILREADY\n' \
+  'READY\nnot a result\nREADY\n' 'HELLO\n' 'READY\njunk' 'READY\nRESULT 0\nREADY\n' \
+  'READY\nRESULT 1_0\n0123456789READY\n' 'READY\nRESULT -2\nOK'; do
+  for size in '\001' '\007' '\077'; do
+    printf "$size$output" | seed fuzz_listener_protocol
+  done
+done
 
 for t in "$out"/*/; do echo "make_seeds.sh: $(ls "$t" | wc -l) seeds in $t"; done

@@ -16,7 +16,8 @@ repo="$(cd "$here/../.." && pwd)"
 build="${SUP_FUZZ_BUILD:-$repo/build-fuzz}"
 jobs="${SUP_FUZZ_JOBS:-1}"
 corpus_dir="${SUP_CORPUS_DIR:-$repo/../shared/corpus}"
-targets=(fuzz_ini_config fuzz_shlex_env fuzz_jsonrpc fuzz_search_options fuzz_handover)
+targets=(fuzz_ini_config fuzz_shlex_env fuzz_jsonrpc fuzz_http_request fuzz_xmlrpc
+         fuzz_search_options fuzz_handover fuzz_listener_protocol)
 [ -n "${SUP_FUZZ_ONLY:-}" ] && targets=("$SUP_FUZZ_ONLY")
 
 # libFuzzer ships with clang's runtime package (libclang-rt-14-dev on bookworm).

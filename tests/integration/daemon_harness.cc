@@ -75,6 +75,27 @@ bool processAlive(int pid) {
          stat[close_paren + 2] != 'Z';
 }
 
+bool staysAsleepInEpoll(int pid, std::chrono::milliseconds window) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  auto switches = [&] {
+    std::istringstream in(readFile(proc + "/status"));
+    long total = 0;
+    for (std::string line; std::getline(in, line);)
+      if (line.find("ctxt_switches:") != std::string::npos)
+        total += std::stol(line.substr(line.find(':') + 1));
+    return total;
+  };
+  long before = -1;
+  bool settled = false;
+  for (int i = 0; i < 25 && !settled; ++i) {
+    long now = switches();
+    settled = now == before && readFile(proc + "/wchan") == "do_epoll_wait";
+    before = now;
+    if (!settled) std::this_thread::sleep_for(200ms);
+  }
+  return settled && !waitFor([&] { return switches() != before; }, window);
+}
+
 DaemonHarness::DaemonHarness() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "supd-test-XXXXXX").string();
   dir_ = ::mkdtemp(tmpl.data());

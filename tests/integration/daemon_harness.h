@@ -24,6 +24,24 @@ using namespace std::chrono_literals;
 /// every deadline below is multiplied by it.
 constexpr int kSlowdown = SUP_TEST_SLOWDOWN;
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsan = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAsan = true;
+#else
+constexpr bool kAsan = false;
+#endif
+#else
+constexpr bool kAsan = false;
+#endif
+
+/// The most resident memory a daemon holding `kb` KiB of live data may show.
+/// Under ASan the quarantine keeps up to 256 MiB of freed blocks resident and
+/// shadow memory adds an eighth of the heap, so a bound there only catches
+/// growth without limit, which is what these checks are for.
+constexpr long rssBoundKb(long kb) { return kAsan ? 2 * kb + 256 * 1024 : kb; }
+
 /// Poll pred() until it holds or timeout (times kSlowdown) has passed.
 bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 5s);
 
@@ -40,6 +58,12 @@ RunResult run(const std::string& cmd);
 std::string readFile(const std::string& path);
 /// True if a process with this pid exists (and is not a zombie).
 bool processAlive(int pid);
+/// True once `pid` sleeps in epoll_wait (settled: no context switch over a
+/// 200 ms window, within 5 s) and then stays asleep for `window`: nothing
+/// ticks or polls. Context switches are the measure, not CPU ticks: a
+/// sleeping task's switch count cannot move until it wakes, while tick
+/// accounting may still charge work done just before.
+bool staysAsleepInEpoll(int pid, std::chrono::milliseconds window = 1000ms);
 
 class DaemonHarness {
  public:

@@ -21,9 +21,30 @@ namespace {
 // end mid-line.
 const char* const kLineFormat = "line %%08g abcdefghijklmnopqrstuvwxyz";
 
-std::string program(const std::string& name, const std::string& extra) {
-  return "[program:" + name + "]\ncommand=seq -f \"" + kLineFormat +
-         "\" 1 100000\nstartsecs=0\nautorestart=false\n" + extra;
+std::string program(const std::string& name, const std::string& extra, int lines = 100000) {
+  return "[program:" + name + "]\ncommand=seq -f \"" + kLineFormat + "\" 1 " +
+         std::to_string(lines) + "\nstartsecs=0\nautorestart=false\n" + extra;
+}
+
+// The rotated files of `base` oldest first, then `base` itself, joined;
+// each rotated file must hold whole lines and at most `limit` bytes.
+std::string joinRotated(DaemonHarness& d, const std::string& base, int backups, size_t limit,
+                        int* count) {
+  std::string joined;
+  *count = 0;
+  for (int i = backups; i >= 1; --i) {
+    std::string backup = d.path(base + "." + std::to_string(i));
+    struct stat st {};
+    if (::stat(backup.c_str(), &st) != 0) continue;
+    ++*count;
+    std::string text = readFile(backup);
+    INFO(backup);
+    CHECK(!text.empty());
+    CHECK(text.back() == '\n');
+    CHECK(text.size() <= limit);
+    joined += text;
+  }
+  return joined + readFile(d.path(base));
 }
 
 // Checks that `text` is exactly lines 1..n of the format, in order.
@@ -73,6 +94,23 @@ TEST_CASE("rotation under a full-speed writer loses, duplicates and tears no lin
   CHECK(backups >= 60);  // 4.1 MB in 64 KB files
   joined += readFile(d.path("count.log"));
   checkNumberedLines(joined, 100000);
+}
+
+TEST_CASE("rotation far above one pipe read (splice, then boundary reads) keeps every line whole") {
+  // 16 MB of output into 1 MB files: spliced pipe -> file up to one read
+  // short of maxbytes, then read, cut after a newline, rotated.
+  DaemonHarness d;
+  d.writeConfig(d.header() + program("big",
+                                     "stdout_logfile={dir}/big.log\n"
+                                     "stdout_logfile_maxbytes=1MB\n"
+                                     "stdout_logfile_backups=40\n",
+                                     400000));
+  REQUIRE(d.start());
+  REQUIRE(d.waitForLogLine("exited: big \\(exit status 0", 60s));
+  int backups = 0;
+  std::string joined = joinRotated(d, "big.log", 40, 1024 * 1024 + 42, &backups);
+  CHECK(backups >= 14);
+  checkNumberedLines(joined, 400000);
 }
 
 TEST_CASE("stdout_logfile=/dev/stdout with maxbytes writes through without rotating") {

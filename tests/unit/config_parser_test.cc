@@ -192,6 +192,18 @@ TEST_CASE("command-line [supervisord] values win over the file", "[config]") {
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message ==
         "invalid value for --loglevel 'loud': bad logging level name 'loud'");
+  // -d and -q (an optional and a string member) are applied too.
+  fs::create_directories(dir.path + "/d");
+  o.supervisord_overrides = {{"directory", dir.path + "/d"}, {"childlogdir", dir.path + "/d"}};
+  auto dq = sup::loadConfig(dir.path + "/sv.conf", o);
+  REQUIRE(dq.ok());
+  CHECK(dq->supervisord.directory == dir.path + "/d");
+  CHECK(dq->supervisord.childlogdir == dir.path + "/d");
+  o.supervisord_overrides = {{"loglevel", "loud"}};
+  // Named as typed, as Supervisor's getopt loop does (`supervisord -e loud`).
+  o.supervisord_override_flags = {{"loglevel", "-e"}};
+  CHECK(sup::loadConfig(dir.path + "/sv.conf", o).error().message ==
+        "invalid value for -e 'loud': bad logging level name 'loud'");
 }
 
 TEST_CASE("servers list inet first and the fallback serverurl prefers unix", "[config]") {

@@ -42,6 +42,12 @@ TEST_CASE("long option forms with = work") {
   CHECK(r.options->config_path == "/a.conf");
   CHECK(r.options->overrides.at("loglevel") == "warn");
   CHECK(r.options->overrides.at("nodaemon") == "true");
+  // Each override remembers how it was typed, for Supervisor's error text.
+  CHECK(r.options->override_flags.at("loglevel") == "--loglevel");
+  auto s = parse({"-e", "warn", "-n"});
+  REQUIRE(s.options);
+  CHECK(s.options->override_flags ==
+        std::map<std::string, std::string>{{"loglevel", "-e"}, {"nodaemon", "-n"}});
 }
 
 TEST_CASE("options --print-config and the hidden --node-name are accepted") {
@@ -103,6 +109,43 @@ TEST_CASE("options -h, -? and -v act in order, the first one wins") {
   CHECK(parse({"-h", "-n", "-n"}).options->help);
   // getopt reads the whole line before any option acts.
   CHECK(parse({"-h", "--bogus"}).error == "option --bogus not recognized");
+}
+
+TEST_CASE("supervisord -h prints Supervisor's text unchanged, then our --print-config line") {
+  // `/usr/bin/supervisord -h` of Python Supervisor 4.2.5, byte for byte.
+  const std::string python = R"PY(supervisord -- run a set of applications as daemons.
+
+Usage: /usr/bin/supervisord [options]
+
+Options:
+-c/--configuration FILENAME -- configuration file path (searches if not given)
+-n/--nodaemon -- run in the foreground (same as 'nodaemon=true' in config file)
+-s/--silent -- no logs to stdout (maps to 'silent=true' in config file)
+-h/--help -- print this usage message and exit
+-v/--version -- print supervisord version number and exit
+-u/--user USER -- run supervisord as this user (or numeric uid)
+-m/--umask UMASK -- use this umask for daemon subprocess (default is 022)
+-d/--directory DIRECTORY -- directory to chdir to when daemonized
+-l/--logfile FILENAME -- use FILENAME as logfile path
+-y/--logfile_maxbytes BYTES -- use BYTES to limit the max size of logfile
+-z/--logfile_backups NUM -- number of backups to keep when max bytes reached
+-e/--loglevel LEVEL -- use LEVEL as log level (debug,info,warn,error,critical)
+-j/--pidfile FILENAME -- write a pid file for the daemon process to FILENAME
+-i/--identifier STR -- identifier used for this instance of supervisord
+-q/--childlogdir DIRECTORY -- the log directory for child process logs
+-k/--nocleanup --  prevent the process from performing cleanup (removal of
+                   old automatic child log files) at startup.
+-a/--minfds NUM -- the minimum number of file descriptors for start success
+-t/--strip_ansi -- strip ansi escape codes from process output
+--minprocs NUM  -- the minimum number of processes available for start success
+--profile_options OPTIONS -- run supervisord under profiler and output
+                             results based on OPTIONS, which  is a comma-sep'd
+                             list of 'cumulative', 'calls', and/or 'callers',
+                             e.g. 'cumulative,callers')
+
+)PY";
+  CHECK(daemonUsage("/usr/bin/supervisord") ==
+        python + "--print-config -- parse and validate the config, print it as JSON and exit\n");
 }
 
 TEST_CASE("the config search path follows Supervisor's order") {

@@ -45,9 +45,20 @@ class FakeSpawner : public Spawner {
   std::set<std::string> failing;   // names whose spawn fails
   std::vector<ReapedChild> exits;  // what the next reap() reports
   int next_pid = 1000;
+  // Helpers (ready=exec: probes) are kept apart from the programs.
+  std::map<std::string, std::vector<long long>> probe_ms;  // program name -> probe spawn times
+  std::map<std::string, int> probe_pids;                   // program name -> last probe pid
+  std::map<std::string, std::map<std::string, std::string>> extra_env;  // name -> last one
 
   Result<SpawnedChild> spawn(const SpawnRequest& req) override {
     const std::string& name = req.config->name;
+    if (req.helper) {
+      probe_ms[name].push_back(clock_.elapsedMs());
+      SpawnedChild c;
+      c.pid = probe_pids[name] = next_pid++;
+      return c;
+    }
+    extra_env[name] = req.extra_environment;
     spawn_ms[name].push_back(clock_.elapsedMs());
     stdin_sockets[name] = req.stdin_socket;
     if (failing.count(name)) return Error{"can't find command 'x'"};
