@@ -75,6 +75,13 @@ std::string dictRepr(const FormatNames& names) {
   return out + "}";
 }
 
+// Python would build any size it has memory for, but a value past this can
+// never reach a program: Linux caps each argv/environ string at 128 KiB and
+// all of them together at a quarter of the stack limit (2 MiB by default).
+// Without a bound, "%(here)99999999s" repeated in one value asks for
+// gigabytes (the fuzzer found it: 32 bytes of config took a minute).
+constexpr size_t kMaxExpandedBytes = 4u << 20;
+
 }  // namespace
 
 std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_utf8,
@@ -107,6 +114,7 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
   size_t i = 0;
   const size_t n = fmt.size();
   while (i < n) {
+    if (out.size() > kMaxExpandedBytes) return FormatError{"formatted value too long"};
     if (fmt[i] != '%') {
       py::appendUtf8(out, fmt[i++]);
       continue;
@@ -158,11 +166,16 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
         spec.left = true;
         spec.width = -spec.width;
       }
+      if (spec.width > static_cast<long>(kMaxExpandedBytes)) {
+        return FormatError{"formatted value too long"};
+      }
     } else if (i < n && fmt[i] >= '0' && fmt[i] <= '9') {
       spec.width = 0;
       while (i < n && fmt[i] >= '0' && fmt[i] <= '9') {
         spec.width = spec.width * 10 + static_cast<long>(fmt[i++] - '0');
-        if (spec.width > 100000000) return FormatError{"width too big"};
+        if (spec.width > static_cast<long>(kMaxExpandedBytes)) {
+          return FormatError{"formatted value too long"};
+        }
       }
     }
     if (i < n && fmt[i] == '.') {
@@ -181,6 +194,11 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
     if (i < n && (fmt[i] == 'h' || fmt[i] == 'l' || fmt[i] == 'L')) ++i;
     if (i >= n) return FormatError{"incomplete format"};
     char32_t conv = fmt[i++];
+    // Precision pads numbers with zeros (strings it only cuts).
+    if (spec.precision > static_cast<long>(kMaxExpandedBytes) && conv != 's' && conv != 'r' &&
+        conv != 'a') {
+      return FormatError{"formatted value too long"};
+    }
     bool arg_is_dict = false;
     if (!nextArg(&arg, &arg_is_dict)) return FormatError{"not enough arguments for format string"};
     const std::string* str_val =
@@ -252,6 +270,7 @@ std::variant<std::string, FormatError> pythonPercentFormat(std::string_view fmt_
       }
     }
   }
+  if (out.size() > kMaxExpandedBytes) return FormatError{"formatted value too long"};
   return out;
 }
 

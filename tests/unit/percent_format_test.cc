@@ -56,3 +56,16 @@ TEST_CASE("only an immediate %% is literal and each argument is used once", "[fo
         std::string::npos);
   CHECK(err("%(numprocs)d %s").find("not enough arguments for format string") != std::string::npos);
 }
+
+TEST_CASE("a value that would expand past 4 MiB is refused instead of built", "[format]") {
+  // No program could receive it (Linux caps one argument at 128 KiB), and
+  // repeated wide fields would otherwise ask for gigabytes.
+  CHECK(ok("%(program_name)1000000s").size() == 1000000);
+  CHECK(ok("%(program_name).99999999s") == "web");
+  const std::string too_long = "is badly formatted: formatted value too long";
+  CHECK(err("%(program_name)99999999s").find(too_long) != std::string::npos);
+  CHECK(err("%(process_num).99999999d").find(too_long) != std::string::npos);
+  std::string five_wide;
+  for (int i = 0; i < 5; ++i) five_wide += "%(program_name)1000000s";
+  CHECK(err(five_wide).find(too_long) != std::string::npos);
+}
