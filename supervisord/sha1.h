@@ -1,6 +1,7 @@
-// SHA-1 (FIPS 180-4), for Supervisor's "{SHA}<hex digest>" passwords and
-// nothing else: that is the format users already have in their configs, so
-// the hash is fixed by compatibility, not chosen. Pure code.
+// SHA-1, for Supervisor's "{SHA}<hex digest>" passwords and nothing else:
+// that is the format users already have in their configs, so the hash is
+// fixed by compatibility, not chosen. The digest itself is nettle's
+// (Debian's libnettle8, already on every Debian system through GnuTLS).
 #pragma once
 
 #include <array>

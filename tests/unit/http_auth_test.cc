@@ -23,7 +23,8 @@ TEST_CASE("SHA-1 gives the FIPS 180 digests") {
 
 TEST_CASE("base64 decodes what Python's client encodes and refuses the rest") {
   CHECK(base64Decode("dXNlcjoxMjM=") == std::optional<std::string>("user:123"));
-  CHECK(base64Decode("dXNlcjoxMjM") == std::optional<std::string>("user:123"));
+  CHECK(base64Decode("dXNl\r\ncjox MjM=\n") == std::optional<std::string>("user:123"));
+  CHECK_FALSE(base64Decode("dXNlcjoxMjM"));  // Python: Incorrect padding
   CHECK(base64Decode("YQ==") == std::optional<std::string>("a"));
   CHECK(base64Decode("") == std::optional<std::string>(""));
   CHECK_FALSE(base64Decode("dXN*"));
