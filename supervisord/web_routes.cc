@@ -3,11 +3,13 @@
 #include <sys/random.h>
 
 #include <array>
+#include <chrono>
 #include <memory>
 
 #include "supervisord/event_bus.h"
 #include "supervisord/http_router.h"
 #include "supervisord/rpc_methods.h"
+#include "supervisord/stream_keepalive.h"
 #include "supervisord/supervisor.h"
 #include "supervisord/web_actions.h"
 #include "supervisord/web_csrf.h"
@@ -108,6 +110,10 @@ std::string sse(std::string_view event, const std::string& data) {
   return "event: " + std::string(event) + "\ndata: " + data + "\n\n";
 }
 
+// A page watching quiet programs can go minutes without an event, and
+// proxies close a silent response (stream_keepalive.h).
+constexpr std::chrono::seconds kSseHeartbeat{25};
+
 void events(const RpcServices& services, const HttpExchange& ex) {
   Supervisor* sup = services.supervisor;
   ex.startStream({{"Content-Type", "text/event-stream"},
@@ -130,6 +136,8 @@ void events(const RpcServices& services, const HttpExchange& ex) {
       },
       [ex] { ex.endStream(); }));
   ex.onClose([sub] { sub->reset(); });
+  // A comment line: EventSource ignores it.
+  keepStreamAlive(*services.loop, ex, kSseHeartbeat, ": keep-alive\n\n");
 }
 
 // The log files of the process the query names (none for an unknown name:

@@ -14,6 +14,7 @@
 
 #include "supervisord/control_server.h"
 #include "supervisord/http_router.h"
+#include "supervisord/stream_keepalive.h"
 
 using namespace sup;
 using namespace std::chrono_literals;
@@ -232,6 +233,39 @@ TEST_CASE("a stream is chunked for HTTP/1.1, runs until close for 1.0, and ends 
   raw.fd = -1;
   CHECK(pumpUntil(f.loop, [&] { return closed == 2; }));
   CHECK(pumpUntil(f.loop, [&] { return f.server->connectionCount() == 0; }));
+}
+
+TEST_CASE("a kept-alive stream beats every period and its timer goes with the connection") {
+  Fixture f;
+  auto route = [&f](std::chrono::milliseconds period) {
+    return [&f, period](const http::Request&, const PeerCredentials&, HttpExchange ex) {
+      ex.startStream({{"Content-Type", "text/event-stream"}});
+      keepStreamAlive(f.loop, ex, period, ": keep-alive\n\n");
+    };
+  };
+  f.router.add("GET", "/beat", route(20ms));
+  f.router.add("GET", "/slow", route(60s));
+  f.open();
+  {
+    Client c(f.opts.path);
+    c.send("GET /beat HTTP/1.0\r\n\r\n");
+    REQUIRE(f.wait(c, ": keep-alive\n\n: keep-alive\n\n: keep-alive\n\n"));
+  }
+  {
+    Client c(f.opts.path);
+    c.send("GET /slow HTTP/1.0\r\n\r\n");
+    REQUIRE(f.wait(c, "text/event-stream"));
+  }
+  REQUIRE(pumpUntil(f.loop, [&] { return f.server->connectionCount() == 0; }));
+  // Let the near timers (the pump's, a last 20 ms beat) run out: what is
+  // left is a timer the closed streams did not cancel, a minute away.
+  auto near = [&] {
+    auto next = f.loop.nextDeadline();
+    return next && *next < std::chrono::steady_clock::now() + 1s;
+  };
+  auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (near() && std::chrono::steady_clock::now() < deadline) f.loop.runOnce();
+  CHECK_FALSE(f.loop.nextDeadline());
 }
 
 TEST_CASE("a request stopped half-way is answered 408, while an idle connection is left alone") {
