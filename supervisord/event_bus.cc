@@ -79,6 +79,11 @@ std::uint64_t EventBus::dropped() const {
   return core_->dropped;
 }
 
+void EventBus::carryOverCounts(std::uint64_t delivered, std::uint64_t dropped) {
+  core_->delivered += delivered;
+  core_->dropped += dropped;
+}
+
 EventBus::~EventBus() = default;
 
 EventBus::Subscription EventBus::subscribePool(std::vector<EventType> types, PoolSink sink) {

@@ -87,6 +87,8 @@ class EventBus {
   /// discarded (a pool's full buffer, a lagging stream), over this run.
   std::uint64_t delivered() const;
   std::uint64_t dropped() const;
+  /// A re-exec's new image counts on from the old image's.
+  void carryOverCounts(std::uint64_t delivered, std::uint64_t dropped);
 
   /// Recent events, oldest first.
   const std::deque<std::shared_ptr<const Event>>& history() const { return history_; }

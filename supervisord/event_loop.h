@@ -65,6 +65,8 @@ class EventLoop {
   bool stopped() const { return stopped_; }
   /// Turns of the loop so far (epoll_waits), for /metrics.
   std::uint64_t iterations() const { return iterations_; }
+  /// A re-exec's new image counts on from the old image's turns.
+  void carryOverIterations(std::uint64_t n) { iterations_ += n; }
 
   /// Now, on this loop's monotonic clock.
   TimePoint now() const { return clock_.now(); }

@@ -93,6 +93,12 @@ class OutputCapture {
     m.dropped_bytes = s.dropped_total;
     return m;
   }
+  /// After a re-exec: these counters go on from the old image's.
+  void carryOverCounters(bool is_stderr, const LogStreamMetrics& old) {
+    Stream& s = is_stderr ? stderr_ : stdout_;
+    if (s.file) s.file->carryOverTotals(old.written_bytes, old.rotations);
+    s.dropped_total += old.dropped_bytes;
+  }
 
   /// Where this process's output events go (output_events.cc): PROCESS_LOG_*
   /// for a stream with *_events_enabled, PROCESS_COMMUNICATION_* in capture

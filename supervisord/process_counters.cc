@@ -34,6 +34,37 @@ double ProcessCounters::backoffSeconds(TimePoint now) const {
   return std::chrono::duration<double>(total).count();
 }
 
+ProcessCounters::Saved ProcessCounters::save() const {
+  using std::chrono::duration_cast;
+  using std::chrono::nanoseconds;
+  Saved s;
+  s.starts = starts_;
+  s.exits_expected = exits_expected_;
+  s.exits_unexpected = exits_unexpected_;
+  s.last_status = last_status_;
+  s.last_signal = last_signal_;
+  s.backoff_ns = duration_cast<nanoseconds>(backoff_).count();
+  if (backoff_since_)
+    s.backoff_since_ns = duration_cast<nanoseconds>(backoff_since_->time_since_epoch()).count();
+  return s;
+}
+
+void ProcessCounters::restore(const Saved& s) {
+  using std::chrono::duration_cast;
+  using std::chrono::nanoseconds;
+  starts_ = s.starts;
+  exits_expected_ = s.exits_expected;
+  exits_unexpected_ = s.exits_unexpected;
+  last_status_ = s.last_status;
+  last_signal_ = s.last_signal;
+  backoff_ = duration_cast<std::chrono::steady_clock::duration>(nanoseconds(s.backoff_ns));
+  backoff_since_.reset();
+  if (s.backoff_since_ns) {
+    backoff_since_ = TimePoint(
+        duration_cast<std::chrono::steady_clock::duration>(nanoseconds(*s.backoff_since_ns)));
+  }
+}
+
 bool expectedExit(const Actions& actions) {
   for (const Action& a : actions) {
     if (a.kind != Action::Kind::StateChanged) continue;

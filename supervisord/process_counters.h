@@ -36,6 +36,21 @@ class ProcessCounters {
   /// Seconds spent in BACKOFF, the current stay included.
   double backoffSeconds(TimePoint now) const;
 
+  /// What a re-exec hands to the new image, so /metrics' counters do not
+  /// reset when nothing else does. Times are steady_clock nanoseconds
+  /// (CLOCK_MONOTONIC, which an exec does not restart).
+  struct Saved {
+    std::uint64_t starts = 0;
+    std::uint64_t exits_expected = 0;
+    std::uint64_t exits_unexpected = 0;
+    std::optional<int> last_status;
+    std::optional<int> last_signal;
+    std::int64_t backoff_ns = 0;
+    std::optional<std::int64_t> backoff_since_ns;
+  };
+  Saved save() const;
+  void restore(const Saved& saved);
+
  private:
   std::uint64_t starts_ = 0;
   std::uint64_t exits_expected_ = 0;

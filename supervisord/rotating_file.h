@@ -93,6 +93,11 @@ class RotatingFile {
   /// splice) and rotations it began (rotate(), size or request).
   unsigned long long writtenTotal() const { return written_total_; }
   unsigned long long rotations() const { return rotations_; }
+  /// A re-exec's new image carries on the old image's totals.
+  void carryOverTotals(unsigned long long written, unsigned long long rotations) {
+    written_total_ += written;
+    rotations_ += rotations;
+  }
 
  private:
   std::string path_;

@@ -231,6 +231,10 @@ class Supervisor {
   // "events" extension (JSON).
   std::string eventsHandOver() const;
   void adoptEvents(const std::string& handed_over);
+  // Re-exec: /metrics' counters, as the "metrics" extension
+  // (supervisor_metrics.cc), so a re-exec resets none of them.
+  std::string metricsHandOver() const;
+  void adoptMetrics(const std::string& handed_over);
   void apply(Process& p, const Actions& actions);
   void doSpawn(Process& p);
   // fcgi-program pools (supervisor_fcgi.cc): the group's socket manager, and

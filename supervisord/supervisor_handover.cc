@@ -119,6 +119,7 @@ void Supervisor::handOver(handover::State& into) const {
     into.groups.push_back(std::move(hg));
   }
   into.extensions["events"] = eventsHandOver();
+  into.extensions["metrics"] = metricsHandOver();
 }
 
 Status Supervisor::adopt(const handover::State& state) {
@@ -185,6 +186,8 @@ Status Supervisor::adopt(const handover::State& state) {
   }
   if (auto it = state.extensions.find("events"); it != state.extensions.end())
     adoptEvents(it->second);
+  if (auto it = state.extensions.find("metrics"); it != state.extensions.end())
+    adoptMetrics(it->second);
   linkDependencies();
   log_.info("adopted " + std::to_string(state.processCount()) +
             " processes from the previous image");

@@ -110,6 +110,37 @@ TEST_CASE("GET /metrics over the Unix socket serves Prometheus text and counts a
   CHECK(sample(after, "supervisor_process_up" + kWeb) == "1");
 }
 
+TEST_CASE("a re-exec keeps every counter of GET /metrics where it was") {
+  DaemonHarness d;
+  d.writeConfig(d.header() + DaemonHarness::ctlSections() + programs());
+  REQUIRE(d.start());
+  REQUIRE(started(d));
+  const std::string written =
+      "supervisor_process_log_written_bytes_total{name=\"web\",group=\"web\",stream=\"stdout\"}";
+  REQUIRE(d.ctl("restart web").exit == 0);
+  REQUIRE(waitFor([&] {
+    std::string v = sample(metricsOverSocket(d), written);
+    return !v.empty() && std::stoll(v) > 0;
+  }));
+  std::string before = metricsOverSocket(d);
+  REQUIRE(sample(before, "supervisor_process_starts_total" + kWeb) == "2");
+
+  auto r = d.ctl("reexec");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit == 0);
+  REQUIRE(d.waitForLogLine("adopted 2 processes from the previous image"));
+  std::string after = metricsOverSocket(d);
+  for (const std::string& series : std::vector<std::string>{
+           "supervisor_process_starts_total" + kWeb, "supervisor_process_restarts_total" + kWeb,
+        "supervisor_process_exits_total{name=\"web\",group=\"web\",expected=\"true\"}",
+        "supervisor_process_last_exit_signal" + kWeb, written}) {
+    INFO(series);
+    CHECK(sample(after, series) == sample(before, series));
+  }
+  CHECK(std::stoll(sample(after, "supervisor_daemon_loop_iterations_total")) >
+        std::stoll(sample(before, "supervisor_daemon_loop_iterations_total")));
+}
+
 TEST_CASE("supervisorctl metrics prints the same families as GET /metrics") {
   DaemonHarness d;
   d.writeConfig(d.header() + DaemonHarness::ctlSections() + programs());

@@ -124,3 +124,26 @@ TEST_CASE("ProcDir reads this process's own numbers and nothing for a pid that i
   REQUIRE(with_fds->open_fds);
   CHECK(*with_fds->open_fds >= 3);
 }
+
+TEST_CASE("saved counters restore to the same numbers, a BACKOFF stay still running") {
+  using namespace std::chrono_literals;
+  ProcessCounters c;
+  const auto t0 = std::chrono::steady_clock::time_point(100s);
+  c.spawned();
+  c.exited(9, false);  // killed by SIGKILL
+  c.spawned();
+  c.stateChanged(ProcessState::kStarting, ProcessState::kBackoff, t0);
+  c.stateChanged(ProcessState::kBackoff, ProcessState::kStarting, t0 + 2s);
+  c.stateChanged(ProcessState::kStarting, ProcessState::kBackoff, t0 + 3s);
+  ProcessCounters copy;
+  copy.restore(c.save());
+  CHECK(copy.starts() == 2);
+  CHECK(copy.restarts() == 1);
+  CHECK(copy.exitsUnexpected() == 1);
+  CHECK(copy.exitsExpected() == 0);
+  CHECK(copy.lastExitStatus() == 0);
+  CHECK(copy.lastExitSignal() == 9);
+  // 2 s done, plus the stay that began at t0 + 3 s.
+  CHECK(copy.backoffSeconds(t0 + 4s) == Approx(3.0));
+  CHECK(copy.backoffSeconds(t0 + 4s) == Approx(c.backoffSeconds(t0 + 4s)));
+}

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 
+#include <nlohmann/json.hpp>
+
 #include "supervisord/handover_format.h"
 #include "tests/unit/supervisor_fixture.h"
 
@@ -173,4 +175,42 @@ TEST_CASE("adopt: a config holding bytes that are not UTF-8 is handed over and a
   NewImage next(f, {g}, state);
   CHECK(next.sup->processInfo({"odd", "odd"})->pid == pid);
   CHECK(f.spawner.kills.empty());
+}
+
+TEST_CASE("adopt: /metrics counters carry on across a re-exec, a damaged record only resets") {
+  auto g = group("a", 1);
+  g.processes[0].autorestart = AutoRestart::Unexpected;
+  Fixture f({g, group("b", 2)});
+  f.sup->startup();
+  REQUIRE(f.runUntil([&] { return f.state("a", "a") == ProcessState::kRunning; }));
+  f.exit("a", 3);  // unexpected: autorestarted
+  REQUIRE(f.runUntil([&] { return f.spawner.spawned.size() == 3; }));
+  REQUIRE(f.runUntil([&] { return f.state("a", "a") == ProcessState::kRunning; }));
+  auto before = f.sup->processMetrics(nullptr);
+  REQUIRE(before[0].starts == 2);
+  handover::State state = handOver(f);
+  REQUIRE(state.extensions.count("metrics") == 1);
+  handover::State damaged = state;
+  f.sup.reset();
+
+  {
+    NewImage next(f, {g, group("b", 2)}, state);
+    auto after = next.sup->processMetrics(nullptr);
+    REQUIRE(after.size() == 2);
+    CHECK(after[0].starts == 2);
+    CHECK(after[0].restarts == 1);
+    CHECK(after[0].exits_unexpected == 1);
+    CHECK(after[0].last_exit_status == 3);
+    CHECK(after[1].starts == 1);
+  }
+  // "a"'s record is not a record: its counters start over, b's carry on.
+  auto j = nlohmann::json::parse(damaged.extensions["metrics"]);
+  REQUIRE(j["processes"].contains("a"));  // a program alone in its group: "a", as namespecs go
+  j["processes"]["a"]["starts"] = -1;
+  damaged.extensions["metrics"] = j.dump();
+  NewImage next(f, {g, group("b", 2)}, damaged);
+  auto after = next.sup->processMetrics(nullptr);
+  CHECK(after[0].starts == 0);
+  CHECK_FALSE(after[0].last_exit_status);
+  CHECK(after[1].starts == 1);
 }
