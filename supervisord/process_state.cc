@@ -67,19 +67,19 @@ void ProcessStateMachine::enterBackoff(const Now&, Actions& out) {
   // the BACKOFF event's tries is the new count.
   if (backoff_ < std::numeric_limits<int>::max()) ++backoff_;
   changeState(ProcessState::kBackoff, out);
-  const RestartPolicy& policy = config_.restart;
+  const RestartPolicy& policy = config_->restart;
   // Said once, at the failure that would have been FATAL.
-  if (policy.never_give_up && backoff_ == std::max(config_.startretries, 0) + 1LL) {
+  if (policy.never_give_up && backoff_ == std::max(config_->startretries, 0) + 1LL) {
     log(LogLevel::Info,
-        "not giving up: " + config_.name +
+        "not giving up: " + config_->name +
             " stays in BACKOFF state, too many start retries too quickly (never_give_up)",
         out);
   }
-  if (givesUp(policy, backoff_, config_.startretries)) {
+  if (givesUp(policy, backoff_, config_->startretries)) {
     backoff_ = 0;
     changeState(ProcessState::kFatal, out);
     log(LogLevel::Info,
-        "gave up: " + config_.name + " entered FATAL state, too many start retries too quickly",
+        "gave up: " + config_->name + " entered FATAL state, too many start retries too quickly",
         out);
     out.push_back(Action{Action::Kind::CancelTimer});
     return;
@@ -91,10 +91,10 @@ void ProcessStateMachine::enterBackoff(const Now&, Actions& out) {
 // backoff_reset longer than startsecs: a run that lasted that long resets
 // the failure count when it ends, instead of reaching RUNNING doing so.
 void ProcessStateMachine::resetAfterRun(const Now& now, Actions& out) {
-  if (backoff_ == 0 || !runResets(config_.restart, config_.startsecs, now.mono - laststart_)) return;
+  if (backoff_ == 0 || !runResets(config_->restart, config_->startsecs, now.mono - laststart_)) return;
   backoff_ = 0;
   log(LogLevel::Debug,
-      config_.name + " ran for > than " + std::to_string(config_.restart.backoff_reset) +
+      config_->name + " ran for > than " + std::to_string(config_->restart.backoff_reset) +
           " seconds (backoff_reset): start retries count reset",
       out);
 }
@@ -120,7 +120,7 @@ Actions ProcessStateMachine::start(const Now& now) {
   if (pid_ != 0 || (state_ != ProcessState::kStopped && state_ != ProcessState::kExited &&
                     state_ != ProcessState::kFatal && state_ != ProcessState::kBackoff)) {
     Actions out;
-    log(LogLevel::Warn, "process '" + config_.name + "' already running", out);
+    log(LogLevel::Warn, "process '" + config_->name + "' already running", out);
     return out;
   }
   return spawnNow(now);
@@ -130,11 +130,11 @@ Actions ProcessStateMachine::onSpawned(int pid, const Now& now) {
   Actions out;
   pid_ = pid;
   spawnerr_.clear();
-  log(LogLevel::Info, "spawned: '" + config_.name + "' with pid " + std::to_string(pid), out);
+  log(LogLevel::Info, "spawned: '" + config_->name + "' with pid " + std::to_string(pid), out);
   if (checksReady())
     armStartingTimer(now, out);
   else
-    out.push_back(armTimer(std::chrono::seconds(config_.startsecs)));
+    out.push_back(armTimer(std::chrono::seconds(config_->startsecs)));
   return out;
 }
 
@@ -146,17 +146,17 @@ void ProcessStateMachine::armStartingTimer(const Now& now, Actions& out) {
   auto consider = [&](std::chrono::seconds at) {
     if (up < at && (!next || at - up < *next)) next = at - up;
   };
-  consider(std::chrono::seconds(config_.startsecs));
-  if (!ready_ && config_.ready_timeout > 0) consider(std::chrono::seconds(config_.ready_timeout));
+  consider(std::chrono::seconds(config_->startsecs));
+  if (!ready_ && config_->ready_timeout > 0) consider(std::chrono::seconds(config_->ready_timeout));
   if (next) out.push_back(armTimer(std::chrono::ceil<std::chrono::milliseconds>(*next)));
 }
 
 void ProcessStateMachine::becomeReadyRunning(Actions& out) {
-  if (resetsOnRunning(config_.restart, config_.startsecs)) backoff_ = 0;
+  if (resetsOnRunning(config_->restart, config_->startsecs)) backoff_ = 0;
   changeState(ProcessState::kRunning, out);
   log(LogLevel::Info,
-      "success: " + config_.name + " entered RUNNING state, process is ready (" +
-          readyCheckText(config_.ready) + ")",
+      "success: " + config_->name + " entered RUNNING state, process is ready (" +
+          readyCheckText(config_->ready) + ")",
       out);
 }
 
@@ -165,22 +165,22 @@ void ProcessStateMachine::becomeReadyRunning(Actions& out) {
 void ProcessStateMachine::readyTimedOut(Actions& out) {
   ready_failed_ = true;
   log(LogLevel::Warn,
-      "not ready: " + config_.name + " was not ready within " +
-          std::to_string(config_.ready_timeout) + " seconds (ready_timeout), killing it with " +
-          sigName(config_.stopsignal),
+      "not ready: " + config_->name + " was not ready within " +
+          std::to_string(config_->ready_timeout) + " seconds (ready_timeout), killing it with " +
+          sigName(config_->stopsignal),
       out);
   Action a{Action::Kind::Signal};
-  a.signo = config_.stopsignal;
-  a.to_group = config_.stopasgroup;
+  a.signo = config_->stopsignal;
+  a.to_group = config_->stopasgroup;
   out.push_back(a);
-  out.push_back(armTimer(std::chrono::seconds(config_.stopwaitsecs)));
+  out.push_back(armTimer(std::chrono::seconds(config_->stopwaitsecs)));
 }
 
 Actions ProcessStateMachine::onReady(const Now& now) {
   Actions out;
   if (!awaitingReady() || ready_failed_) return out;
   ready_ = true;
-  if (now.mono - laststart_ >= std::chrono::seconds(config_.startsecs)) {
+  if (now.mono - laststart_ >= std::chrono::seconds(config_->startsecs)) {
     out.push_back(Action{Action::Kind::CancelTimer});
     becomeReadyRunning(out);
   }
@@ -200,7 +200,7 @@ Actions ProcessStateMachine::abandon(const std::string& reason) {
   spawnerr_ = reason;
   changeState(ProcessState::kBackoff, out);
   changeState(ProcessState::kFatal, out);
-  log(LogLevel::Info, "gave up: " + config_.name + " entered FATAL state, " + reason, out);
+  log(LogLevel::Info, "gave up: " + config_->name + " entered FATAL state, " + reason, out);
   return out;
 }
 
@@ -225,13 +225,13 @@ Actions ProcessStateMachine::onExecFailed(const std::string& message, const Now&
 
 // stopwaitsecs after the stopsignal: SIGKILL, repeated every stopwaitsecs.
 void ProcessStateMachine::killAfterStopwait(Actions& out) {
-  log(LogLevel::Warn, "killing '" + config_.name + "' (" + std::to_string(pid_) + ") with SIGKILL",
+  log(LogLevel::Warn, "killing '" + config_->name + "' (" + std::to_string(pid_) + ") with SIGKILL",
       out);
   Action a{Action::Kind::Signal};
   a.signo = SIGKILL;
-  a.to_group = config_.killasgroup;
+  a.to_group = config_->killasgroup;
   out.push_back(a);
-  out.push_back(armTimer(std::chrono::seconds(config_.stopwaitsecs)));
+  out.push_back(armTimer(std::chrono::seconds(config_->stopwaitsecs)));
 }
 
 Actions ProcessStateMachine::onTimer(const Now& now) {
@@ -243,10 +243,10 @@ Actions ProcessStateMachine::onTimer(const Now& now) {
         auto up = now.mono - laststart_;
         if (ready_failed_) {
           killAfterStopwait(out);  // not ready in time, and deaf to stopsignal
-        } else if (ready_ && up >= std::chrono::seconds(config_.startsecs)) {
+        } else if (ready_ && up >= std::chrono::seconds(config_->startsecs)) {
           becomeReadyRunning(out);
-        } else if (!ready_ && config_.ready_timeout > 0 &&
-                   up >= std::chrono::seconds(config_.ready_timeout)) {
+        } else if (!ready_ && config_->ready_timeout > 0 &&
+                   up >= std::chrono::seconds(config_->ready_timeout)) {
           readyTimedOut(out);
         } else {
           armStartingTimer(now, out);
@@ -257,7 +257,7 @@ Actions ProcessStateMachine::onTimer(const Now& now) {
       break;
     }
     case ProcessState::kBackoff:
-      if (!givesUp(config_.restart, backoff_, config_.startretries)) return spawnNow(now);
+      if (!givesUp(config_->restart, backoff_, config_->startretries)) return spawnNow(now);
       break;
     case ProcessState::kStopping:
       if (pid_ != 0) killAfterStopwait(out);
@@ -269,11 +269,11 @@ Actions ProcessStateMachine::onTimer(const Now& now) {
 }
 
 void ProcessStateMachine::enterRunning(Actions& out) {
-  if (resetsOnRunning(config_.restart, config_.startsecs)) backoff_ = 0;
+  if (resetsOnRunning(config_->restart, config_->startsecs)) backoff_ = 0;
   changeState(ProcessState::kRunning, out);
   log(LogLevel::Info,
-      "success: " + config_.name + " entered RUNNING state, process has stayed up for > than " +
-          std::to_string(config_.startsecs) + " seconds (startsecs)",
+      "success: " + config_->name + " entered RUNNING state, process has stayed up for > than " +
+          std::to_string(config_->startsecs) + " seconds (startsecs)",
       out);
 }
 
@@ -281,9 +281,9 @@ Actions ProcessStateMachine::onExit(int wait_status, const Now& now, bool may_au
   Actions out;
   auto [es, msg] = decodeWaitStatus(wait_status);
   laststop_wall_ = now.wall;
-  bool too_quickly = now.mono - laststart_ < std::chrono::seconds(config_.startsecs);
-  bool expected = std::find(config_.exitcodes.begin(), config_.exitcodes.end(), es) !=
-                  config_.exitcodes.end();
+  bool too_quickly = now.mono - laststart_ < std::chrono::seconds(config_->startsecs);
+  bool expected = std::find(config_->exitcodes.begin(), config_->exitcodes.end(), es) !=
+                  config_->exitcodes.end();
   last_wait_status_ = wait_status;
   out.push_back(Action{Action::Kind::CancelTimer});
   resetAfterRun(now, out);
@@ -295,15 +295,15 @@ Actions ProcessStateMachine::onExit(int wait_status, const Now& now, bool may_au
     exitstatus_ = es;
     changeState(ProcessState::kStopped, out);
     pid_ = 0;
-    log(expected ? LogLevel::Info : LogLevel::Warn, "stopped: " + config_.name + " (" + msg + ")",
+    log(expected ? LogLevel::Info : LogLevel::Warn, "stopped: " + config_->name + " (" + msg + ")",
         out);
     return out;
   }
   if (state_ == ProcessState::kStarting && ready_failed_) {
     exitstatus_ = 0;
     spawnerr_ =
-        "not ready within " + std::to_string(config_.ready_timeout) + " seconds (ready_timeout)";
-    log(LogLevel::Warn, "exited: " + config_.name + " (" + msg + "; not expected)", out);
+        "not ready within " + std::to_string(config_->ready_timeout) + " seconds (ready_timeout)";
+    log(LogLevel::Warn, "exited: " + config_->name + " (" + msg + "; not expected)", out);
     enterBackoff(now, out);
     return out;
   }
@@ -313,7 +313,7 @@ Actions ProcessStateMachine::onExit(int wait_status, const Now& now, bool may_au
     pid_ = 0;
     exitstatus_ = 0;
     spawnerr_ = "Exited too quickly (process log may have details)";
-    log(LogLevel::Warn, "exited: " + config_.name + " (" + msg + "; not expected)", out);
+    log(LogLevel::Warn, "exited: " + config_->name + " (" + msg + "; not expected)", out);
     enterBackoff(now, out);
     return out;
   }
@@ -321,7 +321,7 @@ Actions ProcessStateMachine::onExit(int wait_status, const Now& now, bool may_au
     // Up for startsecs but gone before its ready= check passed.
     exitstatus_ = 0;
     spawnerr_ = "Exited before it was ready (process log may have details)";
-    log(LogLevel::Warn, "exited: " + config_.name + " (" + msg + "; not expected)", out);
+    log(LogLevel::Warn, "exited: " + config_->name + " (" + msg + "; not expected)", out);
     enterBackoff(now, out);
     return out;
   }
@@ -329,33 +329,33 @@ Actions ProcessStateMachine::onExit(int wait_status, const Now& now, bool may_au
   // been up longer than startsecs when its exit is seen gets its "success:"
   // line first (every startsecs=0 process that exits at once does).
   if (state_ == ProcessState::kStarting &&
-      now.mono - laststart_ > std::chrono::seconds(config_.startsecs)) {
+      now.mono - laststart_ > std::chrono::seconds(config_->startsecs)) {
     if (checksReady()) {
       becomeReadyRunning(out);
     } else {
       enterRunning(out);
     }
   }
-  if (resetsOnRunning(config_.restart, config_.startsecs)) backoff_ = 0;
+  if (resetsOnRunning(config_->restart, config_->startsecs)) backoff_ = 0;
   exitstatus_ = es;
   if (state_ == ProcessState::kStarting) changeState(ProcessState::kRunning, out);
   if (expected) {
     changeState(ProcessState::kExited, out, true);
-    log(LogLevel::Info, "exited: " + config_.name + " (" + msg + "; expected)", out);
+    log(LogLevel::Info, "exited: " + config_->name + " (" + msg + "; expected)", out);
   } else {
     spawnerr_ = "Bad exit code " + std::to_string(es);
     changeState(ProcessState::kExited, out, false);
-    log(LogLevel::Warn, "exited: " + config_.name + " (" + msg + "; not expected)", out);
+    log(LogLevel::Warn, "exited: " + config_->name + " (" + msg + "; not expected)", out);
   }
   pid_ = 0;
-  bool restart = config_.autorestart == AutoRestart::True ||
-                 (config_.autorestart == AutoRestart::Unexpected && !expected);
+  bool restart = config_->autorestart == AutoRestart::True ||
+                 (config_->autorestart == AutoRestart::Unexpected && !expected);
   if (!may_autorestart || !restart) return out;
-  const RestartPolicy& policy = config_.restart;
+  const RestartPolicy& policy = config_->restart;
   if (restart_window_.overLimit(policy, now.mono)) {
     // restart_limit: too many restarts after RUNNING; wait in BACKOFF.
     log(LogLevel::Info,
-        "backoff: " + config_.name + " entered BACKOFF state, more than " +
+        "backoff: " + config_->name + " entered BACKOFF state, more than " +
             std::to_string(policy.restart_limit) + " restarts within " +
             std::to_string(policy.restart_limit_seconds) + " seconds (restart_limit)",
         out);
@@ -374,13 +374,13 @@ Actions ProcessStateMachine::stop(const Now&) {
   if (state_ == ProcessState::kStarting && waiting_) {
     // No child yet: stop waiting for the dependencies.
     waiting_ = false;
-    log(LogLevel::Debug, "stopped waiting: " + config_.name, out);
+    log(LogLevel::Debug, "stopped waiting: " + config_->name, out);
     changeState(ProcessState::kStopped, out);
     return out;
   }
   if (state_ == ProcessState::kBackoff) {
     // Nothing to signal: a stop in BACKOFF must not wait out the retries.
-    log(LogLevel::Debug, "Attempted to kill " + config_.name + ", which is in BACKOFF state.", out);
+    log(LogLevel::Debug, "Attempted to kill " + config_->name + ", which is in BACKOFF state.", out);
     out.push_back(Action{Action::Kind::CancelTimer});
     changeState(ProcessState::kStopped, out);
     return out;
@@ -390,18 +390,18 @@ Actions ProcessStateMachine::stop(const Now&) {
     return out;
   }
   // A second stop while STOPPING resends the stop signal, as Supervisor does.
-  bool as_group = config_.stopasgroup;
+  bool as_group = config_->stopasgroup;
   log(LogLevel::Debug,
-      "killing " + config_.name + " (pid " + std::to_string(pid_) + ") " +
-          (as_group ? "process group " : "") + "with signal " + sigName(config_.stopsignal),
+      "killing " + config_->name + " (pid " + std::to_string(pid_) + ") " +
+          (as_group ? "process group " : "") + "with signal " + sigName(config_->stopsignal),
       out);
   killing_ = true;
   changeState(ProcessState::kStopping, out);
   Action a{Action::Kind::Signal};
-  a.signo = config_.stopsignal;
+  a.signo = config_->stopsignal;
   a.to_group = as_group;
   out.push_back(a);
-  out.push_back(armTimer(std::chrono::seconds(config_.stopwaitsecs)));
+  out.push_back(armTimer(std::chrono::seconds(config_->stopwaitsecs)));
   return out;
 }
 
@@ -418,7 +418,7 @@ Actions ProcessStateMachine::signal(int signo) {
   Actions out;
   if (pid_ == 0 || !isSignallableState(state_)) return out;
   log(LogLevel::Debug,
-      "sending " + config_.name + " (pid " + std::to_string(pid_) + ") sig " + sigName(signo), out);
+      "sending " + config_->name + " (pid " + std::to_string(pid_) + ") sig " + sigName(signo), out);
   Action a{Action::Kind::Signal};
   a.signo = signo;
   out.push_back(a);
@@ -428,7 +428,7 @@ Actions ProcessStateMachine::signal(int signo) {
 Actions ProcessStateMachine::onSignalError(const std::string& message) {
   Actions out;
   log(LogLevel::Critical,
-      "unknown problem killing " + config_.name + " (" + std::to_string(pid_) + "):" + message,
+      "unknown problem killing " + config_->name + " (" + std::to_string(pid_) + "):" + message,
       out);
   killing_ = false;
   out.push_back(Action{Action::Kind::CancelTimer});

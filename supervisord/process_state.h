@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,7 +64,12 @@ std::pair<int, std::string> decodeWaitStatus(int wait_status);
 
 class ProcessStateMachine {
  public:
-  explicit ProcessStateMachine(ProcessConfig config) : config_(std::move(config)) {}
+  explicit ProcessStateMachine(ProcessConfig config)
+      : config_(std::make_shared<const ProcessConfig>(std::move(config))) {}
+  /// Sharing the config the Supervisor's Config already holds (one copy per
+  /// program for the whole run, not one per holder).
+  explicit ProcessStateMachine(std::shared_ptr<const ProcessConfig> config)
+      : config_(std::move(config)) {}
 
   /// Start request (autostart, RPC start, autorestart). Valid from STOPPED,
   /// EXITED, FATAL, BACKOFF: enters STARTING and asks for a Spawn. From any
@@ -110,9 +116,7 @@ class ProcessStateMachine {
   /// kill() failed with an errno other than ESRCH: the state is now UNKNOWN.
   Actions onSignalError(const std::string& message);
 
-  const ProcessConfig& config() const { return config_; }
-  /// Replace the config (same group/name); only while stopped.
-  void setConfig(ProcessConfig c) { config_ = std::move(c); }
+  const ProcessConfig& config() const { return *config_; }
   ProcessState state() const { return state_; }
   int pid() const { return pid_; }
   std::time_t lastStart() const { return laststart_wall_; }
@@ -165,13 +169,13 @@ class ProcessStateMachine {
   void enterRunning(Actions& out);
   Actions spawnNow(const Now& now);
   void log(LogLevel level, std::string line, Actions& out);
-  bool checksReady() const { return config_.ready.kind != ReadyCheck::Kind::Running; }
+  bool checksReady() const { return config_->ready.kind != ReadyCheck::Kind::Running; }
   void armStartingTimer(const Now& now, Actions& out);
   void becomeReadyRunning(Actions& out);
   void readyTimedOut(Actions& out);
   void killAfterStopwait(Actions& out);
 
-  ProcessConfig config_;
+  std::shared_ptr<const ProcessConfig> config_;  // never null
   ProcessState state_ = ProcessState::kStopped;
   int pid_ = 0;
   int backoff_ = 0;

@@ -93,9 +93,9 @@ void addProcessGroup(const RpcContext& ctx, const json& params, RpcReply reply) 
   for (const auto& group : ctx.supervisor().config().groups) {
     if (group.shadowed || group.name != *name) continue;
     ctx.logAction("addProcessGroup " + *name);
-    // Copy: adding may not rely on the config staying put.
-    GroupConfig copy = group;
-    if (ctx.supervisor().addGroup(copy) == Fault::kAlreadyAdded) {
+    // The group shares the config it comes from: a later reread replacing
+    // the Supervisor's config leaves this one alive while the group is.
+    if (ctx.supervisor().addGroup(group) == Fault::kAlreadyAdded) {
       return reply.fault(Fault::kAlreadyAdded, *name);
     }
     return reply.ok(true);

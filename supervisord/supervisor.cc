@@ -40,14 +40,14 @@ Supervisor::Supervisor(EventLoop& loop, MainLog& log, Spawner& spawner, Config c
       events_(std::make_unique<EventBus>()),
       ticks_(std::make_unique<TickTimer>(loop, *events_)),
       spawner_(spawner),
-      config_(std::move(config)) {
+      config_(std::make_shared<const Config>(std::move(config))) {
   events_->onSubscriptionsChanged([this] { ticks_->update(); });
   capture_settings_.registry = &logs;
-  capture_settings_.childlogdir = config_.supervisord.childlogdir;
-  capture_settings_.identifier = config_.supervisord.identifier;
-  capture_settings_.strip_ansi = config_.supervisord.strip_ansi;
-  readiness_ = std::make_unique<Readiness>(loop_, spawner_, log_, config_.serverurl.value_or(""),
-                                           config_.supervisord.minfds);
+  capture_settings_.childlogdir = config_->supervisord.childlogdir;
+  capture_settings_.identifier = config_->supervisord.identifier;
+  capture_settings_.strip_ansi = config_->supervisord.strip_ansi;
+  readiness_ = std::make_unique<Readiness>(loop_, spawner_, log_, config_->serverurl.value_or(""),
+                                           config_->supervisord.minfds);
   socket_opener_ = makePosixSocketOpener();
 }
 
@@ -72,7 +72,7 @@ void Supervisor::startup() {
   // The parser hands groups over in start order already; sorting (stably)
   // again keeps hand-built configs honest too.
   std::vector<const GroupConfig*> order;
-  for (const auto& g : config_.groups)
+  for (const auto& g : config_->groups)
     if (!g.shadowed) order.push_back(&g);
   std::stable_sort(order.begin(), order.end(), [](const GroupConfig* a, const GroupConfig* b) {
     return a->priority < b->priority;
@@ -81,7 +81,7 @@ void Supervisor::startup() {
   // daemon is RUNNING, then the processes start. Every group first also
   // lets depends_on link across them all.
   std::vector<Group*> added;
-  for (const GroupConfig* g : order) added.push_back(createGroup(*g));
+  for (const GroupConfig* g : order) added.push_back(createGroup(shareGroupConfig(*g)));
   prepared_sockets_.clear();
   linkDependencies();
   publish(supervisorStateEvent(true));
@@ -99,30 +99,36 @@ Supervisor::Group* Supervisor::findGroup(const std::string& name) const {
 }
 
 void Supervisor::addGroupInternal(const GroupConfig& config) {
-  Group* g = createGroup(config);
+  Group* g = createGroup(shareGroupConfig(config));
   if (state_ != SupervisorState::Running) return;
   linkDependencies();
   startGroup(*g);
   reviewWaiting();  // someone may have waited for this group
 }
 
-Supervisor::Group* Supervisor::createGroup(const GroupConfig& config) {
+std::shared_ptr<const GroupConfig> Supervisor::shareGroupConfig(const GroupConfig& g) const {
+  const std::vector<GroupConfig>& groups = config_->groups;
+  std::less<const GroupConfig*> before;
+  if (!groups.empty() && !before(&g, groups.data()) && before(&g, groups.data() + groups.size()))
+    return std::shared_ptr<const GroupConfig>(config_, &g);
+  return std::make_shared<const GroupConfig>(g);
+}
+
+Supervisor::Group* Supervisor::createGroup(std::shared_ptr<const GroupConfig> config) {
   auto group = std::make_unique<Group>();
-  for (const auto& pc : config.processes) {
-    auto p = std::make_unique<Process>(pc);
-    p->id = ProcessId{config.name, pc.name};
+  for (const auto& pc : config->processes) {
+    auto p = std::make_unique<Process>(std::shared_ptr<const ProcessConfig>(config, &pc));
+    p->id = ProcessId{config->name, pc.name};
     p->capture = std::make_unique<OutputCapture>(loop_, log_, pc, capture_settings_);
     group->processes.push_back(std::move(p));
   }
-  // Everything but the processes, whose configs the state machines hold.
-  GroupConfig& header = group->config;
-  header = config;
-  std::vector<ProcessConfig>().swap(header.processes);
+  const std::string& name = config->name;
+  group->config = std::move(config);
   attachFcgiSocket(*group);
   Group* g = group.get();
   insertGroup(std::move(group));
   setUpEvents(*g);
-  publish(processGroupEvent(true, config.name));
+  publish(processGroupEvent(true, name));
   return g;
 }
 
@@ -144,16 +150,16 @@ void Supervisor::startGroup(Group& g) {
 // an append. Indexes the group, and its processes when there are many.
 void Supervisor::insertGroup(std::unique_ptr<Group> group) {
   Group* g = group.get();
-  for (auto& p : g->processes) p->group_priority = g->config.priority;
+  for (auto& p : g->processes) p->group_priority = g->config->priority;
   if (g->processes.size() >= Group::kIndexFrom) {
     for (auto& p : g->processes) g->by_name.emplace(p->id.name, p.get());
   }
   auto pos = std::upper_bound(groups_.begin(), groups_.end(), g, [](const Group* a, const auto& b) {
-    return std::tie(a->config.priority, a->config.name) <
-           std::tie(b->config.priority, b->config.name);
+    return std::tie(a->config->priority, a->config->name) <
+           std::tie(b->config->priority, b->config->name);
   });
   groups_.insert(pos, std::move(group));
-  group_index_.emplace(g->config.name, g);
+  group_index_.emplace(g->config->name, g);
   info_order_stale_ = true;
 }
 
@@ -210,8 +216,8 @@ void Supervisor::doSpawn(Process& p) {
   if (holdForDependencies(p)) return;
   SpawnRequest req;
   req.config = &p.machine.config();
-  req.server_url = config_.serverurl.value_or("");
-  req.minfds = config_.supervisord.minfds;
+  req.server_url = config_->serverurl.value_or("");
+  req.minfds = config_->supervisord.minfds;
   if (!prepareReadyCheck(p, req)) return;
   if (!takeFcgiSocket(p, req)) {
     readiness_->end(&p);
@@ -400,8 +406,8 @@ void Supervisor::continueStopAll() {
   stopping_level_ = level;
   if (!level) return finishStopAll();
   auto first = std::partition_point(groups_.begin(), groups_.end(),
-                                    [&](const auto& g) { return g->config.priority < *level; });
-  for (auto it = first; it != groups_.end() && (*it)->config.priority == *level; ++it) {
+                                    [&](const auto& g) { return g->config->priority < *level; });
+  for (auto it = first; it != groups_.end() && (*it)->config->priority == *level; ++it) {
     Group* g = it->get();
     // Within the group: descending process priority (all signalled now).
     std::vector<Process*> order;
@@ -430,7 +436,7 @@ void Supervisor::continueStopAllInDependencyOrder() {
                        return a->machine.config().priority > b->machine.config().priority;
                      });
     for (size_t i = first; i < procs.size(); ++i)
-      candidates.push_back({g->config.priority, isStoppedState(procs[i]->machine.state()), {}});
+      candidates.push_back({g->config->priority, isStoppedState(procs[i]->machine.state()), {}});
   }
   std::map<const Process*, size_t> index;
   for (size_t i = 0; i < procs.size(); ++i) index[procs[i]] = i;

@@ -107,7 +107,7 @@ class Supervisor {
   /// Set when an essential program ended the run (essential=true): the
   /// status supervisord exits with.
   std::optional<int> essentialExitStatus() const { return essential_exit_; }
-  const Config& config() const { return config_; }
+  const Config& config() const { return *config_; }
   /// The daemon's log files and their followers (logrotate, tail -f).
   LogRegistry& logRegistry() const { return *capture_settings_.registry; }
   /// Main log path ("" for syslog) and its clear/reopen.
@@ -173,7 +173,7 @@ class Supervisor {
   /// removeProcessGroup: BAD_NAME, STILL_RUNNING (some process not stopped).
   proto::Fault removeGroup(const std::string& name);
   /// Adopt a freshly parsed config as "the" config (after update).
-  void setConfig(Config config) { config_ = std::move(config); }
+  void setConfig(Config config) { config_ = std::make_shared<const Config>(std::move(config)); }
 
   // --- re-exec (supervisor_handover.cc; the exec itself is reexec.h's) -----
   using ReexecDone = std::function<void(const Status&)>;
@@ -219,7 +219,9 @@ class Supervisor {
   void addGroupInternal(const GroupConfig& config);
   void insertGroup(std::unique_ptr<Group> group);
   void applyUpdateAfterAdoption();
-  Group* createGroup(const GroupConfig& config);
+  Group* createGroup(std::shared_ptr<const GroupConfig> config);
+  /// An alias into config_ when `g` is one of its groups, else a copy.
+  std::shared_ptr<const GroupConfig> shareGroupConfig(const GroupConfig& g) const;
   void startGroup(Group& g);
   // supervisor_events.cc: the hooks into the event system.
   struct PoolPort;
@@ -286,7 +288,10 @@ class Supervisor {
   Process* exiting_ = nullptr;  // reaped, its exit not yet reported to its pool
   bool exit_changed_ = false;   // exiting_ has made its exit's state change
   Spawner& spawner_;
-  Config config_;
+  // Immutable once read: running groups and their state machines share its
+  // parts (aliasing shared_ptrs), so a replaced config lives on as long as
+  // a group that came from it. One copy of each program's config in all.
+  std::shared_ptr<const Config> config_;
   CaptureSettings capture_settings_;
   std::unique_ptr<ListeningSocketOpener> socket_opener_;
   std::map<std::string, std::unique_ptr<FcgiSocketManager>> prepared_sockets_;  // by group

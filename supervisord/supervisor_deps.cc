@@ -44,7 +44,7 @@ void Supervisor::linkDependencies() {
       p->dependents.clear();
       p->missing_deps.clear();
       all.push_back(p.get());
-      nodes.push_back(DependencyNode{g->config.name, p->id.name, &p->machine.config().depends_on});
+      nodes.push_back(DependencyNode{g->config->name, p->id.name, &p->machine.config().depends_on});
       has_dependencies_ = has_dependencies_ || !p->machine.config().depends_on.empty();
     }
   }

@@ -71,13 +71,13 @@ void Supervisor::setUpEvents(Group& g) {
       }
     });
   }
-  if (g.config.kind != GroupConfig::Kind::EventListener) return;
+  if (g.config->kind != GroupConfig::Kind::EventListener) return;
   std::vector<std::string> names;
   for (auto& p : g.processes) names.push_back(p->id.name);
   g.port = std::make_unique<PoolPort>(*this, g);
   g.pool =
-      std::make_shared<EventPool>(g.config.name, static_cast<std::size_t>(g.config.buffer_size),
-                                  config_.supervisord.identifier, names, *g.port);
+      std::make_shared<EventPool>(g.config->name, static_cast<std::size_t>(g.config->buffer_size),
+                                  config_->supervisord.identifier, names, *g.port);
   for (std::size_t i = 0; i < g.processes.size(); ++i) {
     Process* p = g.processes[i].get();
     p->pool = g.pool.get();
@@ -87,7 +87,7 @@ void Supervisor::setUpEvents(Group& g) {
         [pool, i](std::string_view data) { pool->listenerOutput(i, data); });
   }
   std::vector<EventType> types;
-  for (const std::string& name : g.config.events) {
+  for (const std::string& name : g.config->events) {
     if (auto t = parseEventType(name)) types.push_back(*t);
   }
   EventPool* pool = g.pool.get();
@@ -129,7 +129,7 @@ std::string Supervisor::eventsHandOver() const {
     nlohmann::json states = nlohmann::json::array();
     for (std::size_t i = 0; i < g->pool->listenerCount(); ++i)
       states.push_back(static_cast<int>(g->pool->listenerState(i)));
-    pools[g->config.name] = {{"serial", g->pool->serial()}, {"listeners", states}};
+    pools[g->config->name] = {{"serial", g->pool->serial()}, {"listeners", states}};
   }
   return nlohmann::json{{"serial", events_->lastSerial()}, {"pools", pools}}.dump();
 }
@@ -144,7 +144,7 @@ void Supervisor::adoptEvents(const std::string& handed_over) {
   auto pools = j.find("pools");
   if (pools == j.end() || !pools->is_object()) return;
   for (const auto& g : groups_) {
-    auto it = pools->find(g->config.name);
+    auto it = pools->find(g->config->name);
     if (!g->pool || it == pools->end() || !it->is_object()) continue;
     std::int64_t serial = it->value("serial", std::int64_t{-1});
     std::vector<ListenerState> states;

@@ -34,7 +34,7 @@ std::unique_ptr<FcgiSocketManager> Supervisor::makeFcgiSocket(const FcgiSocketCo
 
 void Supervisor::prepareFcgiSockets() {
   std::vector<const GroupConfig*> order;
-  for (const auto& g : config_.groups)
+  for (const auto& g : config_->groups)
     if (!g.shadowed && g.kind == GroupConfig::Kind::FcgiProgram && g.socket) order.push_back(&g);
   std::stable_sort(order.begin(), order.end(), [](const GroupConfig* a, const GroupConfig* b) {
     return a->priority < b->priority;
@@ -43,13 +43,13 @@ void Supervisor::prepareFcgiSockets() {
 }
 
 void Supervisor::attachFcgiSocket(Group& g) {
-  if (g.config.kind != GroupConfig::Kind::FcgiProgram || !g.config.socket) return;
-  auto prepared = prepared_sockets_.find(g.config.name);
-  if (prepared != prepared_sockets_.end() && prepared->second->config() == *g.config.socket) {
+  if (g.config->kind != GroupConfig::Kind::FcgiProgram || !g.config->socket) return;
+  auto prepared = prepared_sockets_.find(g.config->name);
+  if (prepared != prepared_sockets_.end() && prepared->second->config() == *g.config->socket) {
     g.fcgi_socket = std::move(prepared->second);
     prepared_sockets_.erase(prepared);
   } else {
-    g.fcgi_socket = makeFcgiSocket(*g.config.socket);
+    g.fcgi_socket = makeFcgiSocket(*g.config->socket);
   }
   for (auto& p : g.processes) p->fcgi_socket = g.fcgi_socket.get();
 }

@@ -94,8 +94,8 @@ void Supervisor::requestReexec(const std::string& binary, ReexecDone done) {
 void Supervisor::handOver(handover::State& into) const {
   for (const auto& g : groups_) {
     handover::Group hg;
-    hg.name = g->config.name;
-    hg.header_json = text(groupHeaderJson(g->config));
+    hg.name = g->config->name;
+    hg.header_json = text(groupHeaderJson(*g->config));
     for (const auto& p : g->processes) {
       handover::Process hp;
       hp.name = p->id.name;
@@ -124,30 +124,32 @@ void Supervisor::handOver(handover::State& into) const {
 
 Status Supervisor::adopt(const handover::State& state) {
   std::map<std::string, const GroupConfig*> fresh;
-  for (const auto& g : config_.groups)
+  for (const auto& g : config_->groups)
     if (!g.shadowed) fresh.emplace(g.name, &g);
   // First every config, so that a bad record adopts nothing.
-  std::vector<GroupConfig> configs;
+  // An unchanged group shares this image's config; a changed one keeps the
+  // old image's until the update after adoption replaces it.
+  std::vector<std::shared_ptr<const GroupConfig>> configs;
   for (const auto& hg : state.groups) {
     auto it = fresh.find(hg.name);
     if (it != fresh.end() && sameAsHandedOver(*it->second, hg)) {
-      configs.push_back(*it->second);
+      configs.push_back(shareGroupConfig(*it->second));
       continue;
     }
     auto old = handedOverConfig(hg);
     if (!old) return Error{old.error().message};
-    configs.push_back(std::move(*old));
+    configs.push_back(std::make_shared<const GroupConfig>(std::move(*old)));
   }
   for (std::size_t gi = 0; gi < state.groups.size(); ++gi) {
     const handover::Group& hg = state.groups[gi];
-    GroupConfig& config = configs[gi];
+    const std::shared_ptr<const GroupConfig>& config = configs[gi];
     auto group = std::make_unique<Group>();
     for (std::size_t pi = 0; pi < hg.processes.size(); ++pi) {
       const handover::Process& hp = hg.processes[pi];
-      auto p = std::make_unique<Process>(config.processes[pi]);
+      const ProcessConfig& pc = config->processes[pi];
+      auto p = std::make_unique<Process>(std::shared_ptr<const ProcessConfig>(config, &pc));
       p->id = ProcessId{hg.name, hp.name};
-      p->capture = std::make_unique<OutputCapture>(loop_, log_, config.processes[pi],
-                                                   capture_settings_, &hp);
+      p->capture = std::make_unique<OutputCapture>(loop_, log_, pc, capture_settings_, &hp);
       ProcessStateMachine::Snapshot s;
       s.state = static_cast<ProcessState>(hp.state);
       s.pid = hp.pid;
@@ -162,7 +164,7 @@ Status Supervisor::adopt(const handover::State& state) {
       p->machine.restore(s);
       // Shutdown stops by these counts (continueStopAll): an adopted live
       // process counts as one that went live here.
-      if (!isStoppedState(s.state)) ++live_by_priority_[config.priority];
+      if (!isStoppedState(s.state)) ++live_by_priority_[config->priority];
       p->exec_error = hp.exec_error;
       p->capture->resume(hp);
       if (hp.pid > 0) by_pid_[hp.pid] = p.get();
@@ -176,8 +178,7 @@ Status Supervisor::adopt(const handover::State& state) {
       }
       group->processes.push_back(std::move(p));
     }
-    config.processes.clear();
-    group->config = std::move(config);
+    group->config = config;
     attachFcgiSocket(*group);
     adoptFcgiLeases(*group);
     Group* g = group.get();
@@ -198,7 +199,7 @@ Status Supervisor::adopt(const handover::State& state) {
 // What `supervisorctl update` does, from inside: removed groups stop and go,
 // changed ones stop and come back with their new config, added ones start.
 void Supervisor::applyUpdateAfterAdoption() {
-  ConfigDiff diff = diffConfig(config_);
+  ConfigDiff diff = diffConfig(*config_);
   if (diff.added.empty() && diff.changed.empty() && diff.removed.empty()) return;
   log_.info("applying the configuration after re-exec: added " + joined(diff.added) + "; changed " +
             joined(diff.changed) + "; removed " + joined(diff.removed));
@@ -208,10 +209,9 @@ void Supervisor::applyUpdateAfterAdoption() {
       if (alive.expired()) return;
       removeGroup(name);
       if (!add_again) return;
-      for (const auto& g : config_.groups) {
+      for (const auto& g : config_->groups) {
         if (g.shadowed || g.name != name) continue;
-        GroupConfig copy = g;
-        addGroup(copy);
+        addGroup(g);  // shared with config_, not copied
         break;
       }
     });
@@ -219,10 +219,9 @@ void Supervisor::applyUpdateAfterAdoption() {
   for (const auto& name : diff.removed) restartGroup(name, false);
   for (const auto& name : diff.changed) restartGroup(name, true);
   for (const auto& name : diff.added) {
-    for (const auto& g : config_.groups) {
+    for (const auto& g : config_->groups) {
       if (g.shadowed || g.name != name) continue;
-      GroupConfig copy = g;
-      addGroup(copy);
+      addGroup(g);
       break;
     }
   }

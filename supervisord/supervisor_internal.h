@@ -22,7 +22,7 @@ struct Supervisor::Waiter {
 };
 
 struct Supervisor::Process {
-  explicit Process(const ProcessConfig& config) : machine(config) {}
+  explicit Process(std::shared_ptr<const ProcessConfig> config) : machine(std::move(config)) {}
   ProcessId id;
   int group_priority = 0;  // its group's, the level shutdown stops it at
   ProcessStateMachine machine;
@@ -45,7 +45,9 @@ struct Supervisor::Process {
 };
 
 struct Supervisor::Group {
-  GroupConfig config;
+  // Shared with the Config it came from (or its own, for a group added from
+  // a copy): each process's state machine points into its processes.
+  std::shared_ptr<const GroupConfig> config;
   std::unique_ptr<FcgiSocketManager> fcgi_socket;   // before processes: outlives their leases
   std::vector<std::unique_ptr<Process>> processes;  // config order
   // [eventlistener:x]: the pool, what it asks of the daemon, its subscription.

@@ -62,13 +62,13 @@ std::vector<ProcessId> Supervisor::allProcessIds() const {
 
 std::vector<std::string> Supervisor::groupNames() const {
   std::vector<std::string> out;
-  for (auto& g : groups_) out.push_back(g->config.name);
+  for (auto& g : groups_) out.push_back(g->config->name);
   return out;
 }
 
 const GroupConfig* Supervisor::groupConfig(const std::string& group) const {
   Group* g = findGroup(group);
-  return g ? &g->config : nullptr;
+  return g ? g->config.get() : nullptr;
 }
 
 const ProcessConfig* Supervisor::processConfig(const ProcessId& id) const {
@@ -342,19 +342,18 @@ CallResult Supervisor::clearProcessLogs(const ProcessId& id) {
 
 // ------------------------------------------------------------ reload/update
 
-// A Group keeps its processes' configs in their state machines (in config
-// order), not in its GroupConfig: put them back together to compare.
 bool Supervisor::sameConfig(const Group& current, const GroupConfig& fresh) {
-  if (current.processes.size() != fresh.processes.size()) return false;
-  for (std::size_t i = 0; i < fresh.processes.size(); ++i)
-    if (!(current.processes[i]->machine.config() == fresh.processes[i])) return false;
-  GroupConfig header = fresh;
-  header.processes.clear();
+  const GroupConfig& now = *current.config;
+  if (&now == &fresh) return true;  // shared: the same config by construction
   // Supervisor compares fcgi sockets by url alone (SocketConfig.__eq__): a
   // new socket_mode, socket_owner or socket_backlog by itself changes nothing.
-  if (header.socket && current.config.socket && header.socket->url == current.config.socket->url)
-    header.socket = current.config.socket;
-  return current.config == header;
+  if (fresh.socket && now.socket && fresh.socket->url == now.socket->url &&
+      !(*fresh.socket == *now.socket)) {
+    GroupConfig same_socket = fresh;
+    same_socket.socket = now.socket;
+    return now == same_socket;
+  }
+  return now == fresh;
 }
 
 ConfigDiff Supervisor::diffConfig(const Config& fresh) const {
@@ -370,7 +369,7 @@ ConfigDiff Supervisor::diffConfig(const Config& fresh) const {
       d.changed.push_back(g.name);
   }
   for (const auto& cur : groups_) {
-    if (!in_fresh.count(cur->config.name)) d.removed.push_back(cur->config.name);
+    if (!in_fresh.count(cur->config->name)) d.removed.push_back(cur->config->name);
   }
   return d;
 }
@@ -395,7 +394,7 @@ Fault Supervisor::removeGroup(const std::string& name) {
   }
   // As Supervisor: the pool unsubscribes, the group goes, then the event.
   (*it)->subscription.reset();
-  group_index_.erase((*it)->config.name);
+  group_index_.erase((*it)->config->name);
   info_order_stale_ = true;
   groups_.erase(it);
   linkDependencies();

@@ -195,15 +195,25 @@ TEST_CASE("diffConfig reports added, changed and removed groups") {
   CHECK(d.removed == std::vector<std::string>{"gone"});
 }
 
-TEST_CASE("a group keeps each process's config once, in its state machine") {
+TEST_CASE("each process's config is held once: the config, its group and its machine share it") {
   Fixture f({group("web", 1, {proc("web", "a", 1), proc("web", "b", 2)})});
   f.sup->startup();
   REQUIRE(f.sup->groupConfig("web"));
-  CHECK(f.sup->groupConfig("web")->processes.empty());
   const ProcessConfig* b = f.sup->processConfig({"web", "b"});
   REQUIRE(b);
   CHECK(b->name == "b");
   CHECK(b->priority == 2);
+  CHECK(f.sup->groupConfig("web") == &f.sup->config().groups.at(0));
+  CHECK(b == &f.sup->config().groups.at(0).processes.at(1));
+  // A reread config replaces the Supervisor's; the running group keeps
+  // the one it came from, alive and unchanged.
+  Config reread;
+  reread.groups = {group("web", 9, {proc("web", "a", 1)})};
+  f.sup->setConfig(reread);
+  CHECK(f.sup->processConfig({"web", "b"}) == b);
+  CHECK(b->priority == 2);
+  CHECK(f.sup->groupConfig("web")->priority == 1);
+  CHECK(f.sup->diffConfig(f.sup->config()).changed == std::vector<std::string>{"web"});
   CHECK(f.sup->processConfig({"web", "c"}) == nullptr);
   // diffConfig puts the group back together: same config, no change...
   Config fresh;
