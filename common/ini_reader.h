@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -64,9 +65,15 @@ class IniDocument {
   const Section* findSection(std::string_view name) const;
 
   std::vector<Section> sections_;
-  /// Section name -> position in sections_. Every value line looks its
-  /// section up, so a linear scan made a 1,000-program config quadratic.
-  std::map<std::string, std::size_t, std::less<>> section_index_;
+  /// Section name -> position in sections_. Every value line, and every
+  /// option the config reader asks for, looks its section up: a linear scan
+  /// made a 1,000-program config quadratic, and a tree compared the long
+  /// common prefixes ("program:web-0...") a dozen times per lookup.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> section_index_;
   Section defaults_{"DEFAULT", {}};
   bool saw_defaults_ = false;
   std::map<std::string, std::string> section_to_file_;
