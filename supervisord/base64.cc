@@ -11,8 +11,8 @@ std::optional<std::string> base64Decode(std::string_view text) {
   base64_decode_init(&ctx);
   std::string out(BASE64_DECODE_LENGTH(text.size()), '\0');
   size_t length = out.size();
-  if (!base64_decode_update(&ctx, &length, reinterpret_cast<std::uint8_t*>(out.data()),
-                            text.size(), text.data()) ||
+  if (!base64_decode_update(&ctx, &length, reinterpret_cast<std::uint8_t*>(out.data()), text.size(),
+                            text.data()) ||
       !base64_decode_final(&ctx)) {
     return std::nullopt;
   }

@@ -34,9 +34,9 @@ struct Supervisor::Process {
   std::vector<Waiter> waiters;
   std::string exec_error;  // why the current run's child did not exec ("" if it did)
   // depends_on, linked against the groups in use (supervisor_deps.cc).
-  std::vector<Process*> deps;             // what this one depends on
-  std::vector<Process*> dependents;       // what depends on this one
-  std::vector<std::string> missing_deps;  // entries naming no group in use
+  std::vector<Process*> deps;                // what this one depends on
+  std::vector<Process*> dependents;          // what depends on this one
+  std::vector<std::string> missing_deps;     // entries naming no group in use
   FcgiSocketManager* fcgi_socket = nullptr;  // its pool's socket (fcgi-program), the group's
   FcgiSocketManager::Lease socket_lease;     // held from spawn until the child is reaped
   // An event listener: its pool and its place in it.
