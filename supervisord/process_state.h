@@ -117,6 +117,9 @@ class ProcessStateMachine {
   Actions onSignalError(const std::string& message);
 
   const ProcessConfig& config() const { return *config_; }
+  /// Hold `same`, a config equal to this one stored elsewhere (a reread
+  /// config that did not change it), so the old storage can go.
+  void shareConfig(std::shared_ptr<const ProcessConfig> same) { config_ = std::move(same); }
   ProcessState state() const { return state_; }
   int pid() const { return pid_; }
   std::time_t lastStart() const { return laststart_wall_; }

@@ -173,7 +173,8 @@ class Supervisor {
   /// removeProcessGroup: BAD_NAME, STILL_RUNNING (some process not stopped).
   proto::Fault removeGroup(const std::string& name);
   /// Adopt a freshly parsed config as "the" config (after update).
-  void setConfig(Config config) { config_ = std::make_shared<const Config>(std::move(config)); }
+  /// Running groups whose config it holds unchanged move onto it.
+  void setConfig(Config config);
 
   // --- re-exec (supervisor_handover.cc; the exec itself is reexec.h's) -----
   using ReexecDone = std::function<void(const Status&)>;

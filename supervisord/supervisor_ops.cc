@@ -356,6 +356,27 @@ bool Supervisor::sameConfig(const Group& current, const GroupConfig& fresh) {
   return now == fresh;
 }
 
+void Supervisor::setConfig(Config config) {
+  config_ = std::make_shared<const Config>(std::move(config));
+  // A running group whose config did not change moves onto the new Config.
+  // Then the old one is freed once no changed group still runs from it;
+  // otherwise every update would keep a second copy of every config.
+  std::unordered_map<std::string_view, const GroupConfig*> fresh;
+  for (const auto& g : config_->groups)
+    if (!g.shadowed) fresh.emplace(g.name, &g);
+  for (auto& g : groups_) {
+    auto it = fresh.find(g->config->name);
+    if (it == fresh.end() || g->config.get() == it->second || !(*g->config == *it->second))
+      continue;
+    const GroupConfig& same = *it->second;
+    g->config = std::shared_ptr<const GroupConfig>(config_, &same);
+    for (std::size_t i = 0; i < g->processes.size(); ++i) {
+      g->processes[i]->machine.shareConfig(
+          std::shared_ptr<const ProcessConfig>(config_, &same.processes[i]));
+    }
+  }
+}
+
 ConfigDiff Supervisor::diffConfig(const Config& fresh) const {
   ConfigDiff d;
   std::unordered_set<std::string_view> in_fresh;

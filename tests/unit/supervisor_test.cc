@@ -205,6 +205,16 @@ TEST_CASE("each process's config is held once: the config, its group and its mac
   CHECK(b->priority == 2);
   CHECK(f.sup->groupConfig("web") == &f.sup->config().groups.at(0));
   CHECK(b == &f.sup->config().groups.at(0).processes.at(1));
+  CHECK(f.sup->processConfig({"web", "c"}) == nullptr);
+  // diffConfig compares the group as a whole: same config, no change...
+  Config fresh;
+  fresh.groups = {group("web", 1, {proc("web", "a", 1), proc("web", "b", 2)})};
+  CHECK(f.sup->diffConfig(fresh).changed.empty());
+  // ...and a change of the group's own settings or of its process list is one.
+  fresh.groups[0].priority = 7;
+  CHECK(f.sup->diffConfig(fresh).changed == std::vector<std::string>{"web"});
+  fresh.groups = {group("web", 1, {proc("web", "a", 1)})};
+  CHECK(f.sup->diffConfig(fresh).changed == std::vector<std::string>{"web"});
   // A reread config replaces the Supervisor's; the running group keeps
   // the one it came from, alive and unchanged.
   Config reread;
@@ -214,16 +224,26 @@ TEST_CASE("each process's config is held once: the config, its group and its mac
   CHECK(b->priority == 2);
   CHECK(f.sup->groupConfig("web")->priority == 1);
   CHECK(f.sup->diffConfig(f.sup->config()).changed == std::vector<std::string>{"web"});
-  CHECK(f.sup->processConfig({"web", "c"}) == nullptr);
-  // diffConfig puts the group back together: same config, no change...
-  Config fresh;
-  fresh.groups = {group("web", 1, {proc("web", "a", 1), proc("web", "b", 2)})};
-  CHECK(f.sup->diffConfig(fresh).changed.empty());
-  // ...and a change of the group's own settings or of its process list is one.
-  fresh.groups[0].priority = 7;
-  CHECK(f.sup->diffConfig(fresh).changed == std::vector<std::string>{"web"});
-  fresh.groups = {group("web", 1, {proc("web", "a", 1)})};
-  CHECK(f.sup->diffConfig(fresh).changed == std::vector<std::string>{"web"});
+}
+
+TEST_CASE("a reread config takes over the running groups it leaves unchanged") {
+  Fixture f({group("same", 1, {proc("same", "a", 1), proc("same", "b", 2)}), group("other", 2)});
+  f.sup->startup();
+  const ProcessConfig* before = f.sup->processConfig({"other", "other"});
+  Config reread;
+  reread.groups = {group("same", 1, {proc("same", "a", 1), proc("same", "b", 2)}),
+                   group("other", 3)};
+  f.sup->setConfig(reread);
+  // Unchanged: group and machines now point into the new Config (the old
+  // one can go). Changed: still its own, until update replaces the group.
+  CHECK(f.sup->groupConfig("same") == &f.sup->config().groups.at(0));
+  CHECK(f.sup->processConfig({"same", "b"}) == &f.sup->config().groups.at(0).processes.at(1));
+  CHECK(f.sup->processConfig({"other", "other"}) == before);
+  CHECK(f.sup->groupConfig("other")->priority == 2);
+  ConfigDiff d = f.sup->diffConfig(f.sup->config());
+  CHECK(d.changed == std::vector<std::string>{"other"});
+  CHECK(d.added.empty());
+  CHECK(d.removed.empty());
 }
 
 TEST_CASE("groups can be added once and removed only when stopped") {
