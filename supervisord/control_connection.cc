@@ -14,6 +14,7 @@
 
 #include "common/process_info_json.h"
 #include "supervisord/control_server.h"
+#include "supervisord/heap_trim.h"
 #include "supervisord/http_auth.h"
 
 namespace sup {
@@ -278,6 +279,12 @@ void ControlConnection::flush() {
   }
   if (closed()) return;
   if (out_pos_ == out_.size()) {
+    if (out_.capacity() >= kTrimAfterBytes && server_) {
+      // A large answer has gone out: its buffer, and what building it
+      // freed, go back to the kernel rather than stay in the daemon's RSS.
+      std::string().swap(out_);
+      trimHeapSoon(server_->loop_);
+    }
     out_.clear();
     out_pos_ = 0;
   } else if (out_pos_ > (1 << 16) && out_pos_ > out_.size() / 2) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/config_values.h"
+#include "supervisord/heap_trim.h"
 #include "supervisord/rpc_methods.h"
 #include "supervisord/rpc_support.h"
 #include "supervisord/supervisor.h"
@@ -65,13 +66,20 @@ void restart(const RpcContext& ctx, const json& params, RpcReply reply) {
 // adds, changes and removes, and adopt it unless this is the dry run.
 void answerReload(const RpcContext& ctx, RpcReply reply, bool adopt) {
   if (!ctx.services->load_config) return reply.fault(Fault::kCantReread, "no config file");
-  auto fresh = ctx.services->load_config();
-  if (!fresh) return reply.fault(Fault::kCantReread, fresh.error().message);
-  ConfigDiff diff = ctx.supervisor().diffConfig(*fresh);
-  // Like Supervisor, the re-read config becomes the one addProcessGroup and
-  // getAllConfigInfo look at; running groups change only through them.
-  if (adopt) ctx.supervisor().setConfig(std::move(*fresh));
-  reply.ok(json::array({json::array({diff.added, diff.changed, diff.removed})}));
+  {
+    auto fresh = ctx.services->load_config();
+    if (!fresh) return reply.fault(Fault::kCantReread, fresh.error().message);
+    ConfigDiff diff = ctx.supervisor().diffConfig(*fresh);
+    // Like Supervisor, the re-read config becomes the one addProcessGroup and
+    // getAllConfigInfo look at; running groups change only through them.
+    if (adopt) ctx.supervisor().setConfig(std::move(*fresh));
+    reply.ok(json::array({json::array({diff.added, diff.changed, diff.removed})}));
+  }
+  // Reading the file took several times the config's own size in
+  // temporaries (the INI text and tree, expansions), and the old Config may
+  // have gone too: without a trim, each reread would leave the daemon's RSS
+  // that much higher (heap_trim.h).
+  if (ctx.services->loop) trimHeapSoon(*ctx.services->loop);
 }
 
 void reloadConfig(const RpcContext& ctx, const json& params, RpcReply reply) {
@@ -110,7 +118,11 @@ void removeProcessGroup(const RpcContext& ctx, const json& params, RpcReply repl
   if (ctx.supervisor().groupConfig(*name) == nullptr) return reply.fault(Fault::kBadName, *name);
   ctx.logAction("removeProcessGroup " + *name);
   switch (ctx.supervisor().removeGroup(*name)) {
-    case Fault::kSuccess: return reply.ok(true);
+    case Fault::kSuccess:
+      // The last group running from a replaced Config may have taken it
+      // along: a whole config's worth of freed heap (heap_trim.h).
+      if (ctx.services->loop) trimHeapSoon(*ctx.services->loop);
+      return reply.ok(true);
     case Fault::kBadName: return reply.fault(Fault::kBadName, *name);
     default: return reply.fault(Fault::kStillRunning, *name);
   }

@@ -85,6 +85,8 @@ def metrics(ctx):
     return [
         M("rss_1", "one", "daemon RSS, 1 program", "MB", 3),
         M("rss_big", "fleet-big", "daemon RSS, %d programs" % ctx.fleet_big, "MB", 8),
+        M("rss_big_used", "fleet-big",
+          "daemon RSS, %d programs, after its status and XML-RPC calls" % ctx.fleet_big, "MB", 8),
         M("idle_syscalls", "idle", "syscalls in 10 idle s (strace -c -f)", "calls", 0),
         M("idle_switches", "idle", "context switches in 10 idle s (/proc)", "switches", 0),
         M("launch_1", "one", "launch -> first program RUNNING", "ms", 20),

@@ -174,6 +174,8 @@ def fleet_big(impl, ctx, out):
         out["status_big"] = _status_samples(box, n, ctx.status_samples) * 1000
         out["exec_floor"] = exec_floor(5) * 1000
         _xmlrpc_clients(box, n, ctx, out, "big")
+        # What a daemon in use holds: every answer above was built and sent.
+        out["rss_big_used"] = procfs.rss_bytes(box.pid) / 1e6
         if impl.is_python:
             out.setdefault("notes", {})["metrics_big"] = "n/a (Supervisor has no /metrics)"
         else:
