@@ -369,7 +369,10 @@ void Supervisor::setConfig(Config config) {
     if (it == fresh.end() || g->config.get() == it->second || !(*g->config == *it->second))
       continue;
     const GroupConfig& same = *it->second;
+    // The index's key views the name in the config being let go of.
+    group_index_.erase(g->config->name);
     g->config = std::shared_ptr<const GroupConfig>(config_, &same);
+    group_index_.emplace(g->config->name, g.get());
     for (std::size_t i = 0; i < g->processes.size(); ++i) {
       g->processes[i]->machine.shareConfig(
           std::shared_ptr<const ProcessConfig>(config_, &same.processes[i]));

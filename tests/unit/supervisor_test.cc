@@ -244,6 +244,15 @@ TEST_CASE("a reread config takes over the running groups it leaves unchanged") {
   CHECK(d.changed == std::vector<std::string>{"other"});
   CHECK(d.added.empty());
   CHECK(d.removed.empty());
+  // Unchanged everywhere: the first Config is gone now, and lookups by name
+  // (whose index viewed names inside it) still work (ASan checks the rest).
+  Config again = reread;
+  again.groups[1] = group("other", 2);
+  f.sup->setConfig(again);
+  f.sup->setConfig(reread);
+  REQUIRE(f.sup->groupConfig("same"));
+  CHECK(f.sup->processConfig({"same", "a"})->name == "a");
+  CHECK(f.sup->groupConfig("other")->priority == 2);
 }
 
 TEST_CASE("groups can be added once and removed only when stopped") {
