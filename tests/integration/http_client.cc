@@ -3,12 +3,12 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
+
+#include "test_socket.h"
 
 namespace sup::test {
 
@@ -21,40 +21,14 @@ std::string HttpResponse::header(const std::string& lower_name) const {
 
 HttpClient HttpClient::unixSocket(const std::string& path, std::chrono::milliseconds timeout) {
   HttpClient c;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return c;
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  auto deadline = Clock::now() + timeout;
-  while (true) {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-      c.fd_ = fd;
-      return c;
-    }
-    ::close(fd);
-    if (Clock::now() >= deadline) return c;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  c.fd_ = connectUnix(path, timeout);
+  return c;
 }
 
 HttpClient HttpClient::tcp(int port, std::chrono::milliseconds timeout) {
   HttpClient c;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  auto deadline = Clock::now() + timeout;
-  while (true) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-      c.fd_ = fd;
-      return c;
-    }
-    ::close(fd);
-    if (Clock::now() >= deadline) return c;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  c.fd_ = connectLoopback(port, timeout);
+  return c;
 }
 
 HttpClient::HttpClient(HttpClient&& other) noexcept
@@ -72,16 +46,7 @@ void HttpClient::close() {
 }
 
 bool HttpClient::sendRaw(std::string_view bytes) {
-  while (!bytes.empty()) {
-    if (fd_ < 0) return false;
-    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
+  return sendAll(fd_, bytes);
 }
 
 bool HttpClient::postXml(const std::string& xml, const std::string& authorization) {

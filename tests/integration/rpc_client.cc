@@ -2,37 +2,22 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <thread>
+
+#include "test_socket.h"
 
 namespace sup::test {
 
 using Clock = std::chrono::steady_clock;
 
-RpcClient::RpcClient(const std::string& path, std::chrono::milliseconds timeout) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return;
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  auto deadline = Clock::now() + timeout;
-  while (true) {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-      fd_ = fd;
-      return;
-    }
-    ::close(fd);
-    if (Clock::now() >= deadline) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
+RpcClient::RpcClient(const std::string& path, std::chrono::milliseconds timeout)
+    : fd_(connectUnix(path, timeout)) {}
 
-RpcClient::~RpcClient() { close(); }
+RpcClient::~RpcClient() {
+  close();
+}
 
 void RpcClient::close() {
   if (fd_ >= 0) ::close(fd_);
@@ -40,16 +25,7 @@ void RpcClient::close() {
 }
 
 bool RpcClient::sendRaw(std::string_view bytes) {
-  while (!bytes.empty()) {
-    if (fd_ < 0) return false;
-    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
+  return sendAll(fd_, bytes);
 }
 
 int RpcClient::send(const std::string& method, const json& params) {
