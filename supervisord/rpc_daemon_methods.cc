@@ -118,11 +118,7 @@ void removeProcessGroup(const RpcContext& ctx, const json& params, RpcReply repl
   if (ctx.supervisor().groupConfig(*name) == nullptr) return reply.fault(Fault::kBadName, *name);
   ctx.logAction("removeProcessGroup " + *name);
   switch (ctx.supervisor().removeGroup(*name)) {
-    case Fault::kSuccess:
-      // The last group running from a replaced Config may have taken it
-      // along: a whole config's worth of freed heap (heap_trim.h).
-      if (ctx.services->loop) trimHeapSoon(*ctx.services->loop);
-      return reply.ok(true);
+    case Fault::kSuccess: return reply.ok(true);
     case Fault::kBadName: return reply.fault(Fault::kBadName, *name);
     default: return reply.fault(Fault::kStillRunning, *name);
   }

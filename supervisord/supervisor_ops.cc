@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "supervisord/heap_trim.h"
 #include "supervisord/main_log.h"
 #include "supervisord/supervisor.h"
 #include "supervisord/supervisor_internal.h"
@@ -423,6 +424,9 @@ Fault Supervisor::removeGroup(const std::string& name) {
   groups_.erase(it);
   linkDependencies();
   publish(processGroupEvent(false, name));
+  // The last group running from a replaced Config may have taken it along:
+  // a whole config's worth of freed heap (heap_trim.h).
+  trimHeapSoon(loop_);
   return Fault::kSuccess;
 }
 
