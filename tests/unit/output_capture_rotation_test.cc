@@ -19,18 +19,15 @@
 #include "supervisord/event_loop.h"
 #include "supervisord/main_log.h"
 #include "supervisord/output_capture.h"
+#include "tests/unit/temp_dir.h"
 
 using namespace sup;
 namespace fs = std::filesystem;
 
-namespace {
+using sup::test::slurp;
+using sup::test::TempDir;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+namespace {
 
 // Numbered lines of 20 to 219 bytes.
 std::string numberedLines(size_t total) {
@@ -96,15 +93,6 @@ ProcessConfig writerConfig(const fs::path& dir, long long maxbytes, int backups)
   return config;
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "capture-rot-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 void checkWholeLines(const std::vector<std::string>& files, long long maxbytes) {
   for (size_t i = 0; i + 1 < files.size(); ++i) {
     INFO("file " << i << " of " << files.size());
@@ -117,7 +105,7 @@ void checkWholeLines(const std::vector<std::string>& files, long long maxbytes) 
 }  // namespace
 
 TEST_CASE("captured output rotates at line ends through splices and boundary reads") {
-  TempDir dir;
+  TempDir dir{"capture-rot"};
   const long long maxbytes = 1 << 20;
   auto config = writerConfig(dir.path, maxbytes, 30);
   std::string data = numberedLines(12 << 20);
@@ -130,7 +118,7 @@ TEST_CASE("captured output rotates at line ends through splices and boundary rea
 }
 
 TEST_CASE("captured output on the read path (strip_ansi) rotates at line ends too") {
-  TempDir dir;
+  TempDir dir{"capture-rot"};
   const long long maxbytes = 300000;
   auto config = writerConfig(dir.path, maxbytes, 40);
   CaptureSettings settings;

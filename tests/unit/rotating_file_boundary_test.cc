@@ -14,29 +14,17 @@
 #include <vector>
 
 #include "supervisord/rotating_file.h"
+#include "tests/unit/temp_dir.h"
 
 namespace fs = std::filesystem;
 using sup::RotatingFile;
 
+using sup::test::slurp;
+using sup::test::TempDir;
+
 namespace {
 
 constexpr long long kWindow = RotatingFile::kBoundaryWindow;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "boundary-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A non-blocking 1 MiB pipe, as OutputCapture::attach sets a child's up.
 struct Pipe {
@@ -124,7 +112,7 @@ std::string joined(const std::vector<std::string>& files) {
 }  // namespace
 
 TEST_CASE("splice stops one read short of maxbytes, and that read cuts after the last newline") {
-  TempDir dir;
+  TempDir dir{"boundary"};
   auto f = dir.path / "app.log";
   const long long maxbytes = kWindow + 50000;
   RotatingFile rf(f.string(), maxbytes, 5);
@@ -154,7 +142,7 @@ TEST_CASE("splice stops one read short of maxbytes, and that read cuts after the
 }
 
 TEST_CASE("lines of every length cross the limit whole through splices and boundary reads") {
-  TempDir dir;
+  TempDir dir{"boundary"};
   auto f = dir.path / "app.log";
   // Room for splices again after each rotation, which leaves up to one
   // read's worth of bytes in the new file.
@@ -178,7 +166,7 @@ TEST_CASE("lines of every length cross the limit whole through splices and bound
 }
 
 TEST_CASE("maxbytes smaller than one read: no splice, and every rotation falls after a newline") {
-  TempDir dir;
+  TempDir dir{"boundary"};
   auto f = dir.path / "app.log";
   const int backups = 80;
   RotatingFile rf(f.string(), 1000, backups);
@@ -197,7 +185,7 @@ TEST_CASE("maxbytes smaller than one read: no splice, and every rotation falls a
 }
 
 TEST_CASE("backups=0 empties the file in place at the limit, after splices, at a line start") {
-  TempDir dir;
+  TempDir dir{"boundary"};
   auto f = dir.path / "app.log";
   const long long maxbytes = kWindow + 5000;
   RotatingFile rf(f.string(), maxbytes, 0);
@@ -217,7 +205,7 @@ TEST_CASE("backups=0 empties the file in place at the limit, after splices, at a
 }
 
 TEST_CASE("a line longer than maxbytes is cut once it holds maxbytes bytes, also after a splice") {
-  TempDir dir;
+  TempDir dir{"boundary"};
   auto f = dir.path / "app.log";
   const long long maxbytes = kWindow + 1000;
   const int backups = 20;
@@ -242,7 +230,7 @@ TEST_CASE("a line longer than maxbytes is cut once it holds maxbytes bytes, also
 }
 
 TEST_CASE("a line split across writes at the limit is finished in the old file") {
-  TempDir dir;
+  TempDir dir{"boundary"};
   auto f = dir.path / "app.log";
   RotatingFile rf(f.string(), 10, 3);
   REQUIRE(rf.open());
@@ -255,7 +243,7 @@ TEST_CASE("a line split across writes at the limit is finished in the old file")
 }
 
 TEST_CASE("a rotation asked for mid-line after a splice waits for the end of that line") {
-  TempDir dir;
+  TempDir dir{"boundary"};
   auto f = dir.path / "app.log";
   RotatingFile rf(f.string(), 0, 3);  // no size limit: only the asked-for rotation
   REQUIRE(rf.open());
@@ -276,7 +264,7 @@ TEST_CASE("a rotation asked for mid-line after a splice waits for the end of tha
 }
 
 TEST_CASE("a rotation drops the oldest backup only when one moves onto it, as Supervisor does") {
-  TempDir dir;
+  TempDir dir{"boundary"};
   auto f = dir.path / "app.log";
   std::ofstream(dir.path / "app.log.3") << "three";  // no app.log.2 to move onto it
   RotatingFile rf(f.string(), 0, 3);

@@ -12,30 +12,19 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/unit/temp_dir.h"
+
 namespace fs = std::filesystem;
 using sup::RotatingFile;
 
+using sup::test::slurp;
+using sup::test::TempDir;
+
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "rotating-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A RotatingFile on app.log in a fresh temp dir, opened.
 struct LogInTempDir {
-  TempDir dir;
+  TempDir dir{"rotating"};
   fs::path f = dir.path / "app.log";
   RotatingFile rf;
   LogInTempDir(long long maxbytes, int backups) : rf(f.string(), maxbytes, backups) {
@@ -85,7 +74,7 @@ TEST_CASE("maxbytes=0 never rotates") {
 }
 
 TEST_CASE("an existing file is appended to and its size counts toward maxbytes") {
-  TempDir dir;
+  TempDir dir{"rotating"};
   auto f = dir.path / "app.log";
   { std::ofstream(f) << "old-"; }
   RotatingFile rf(f.string(), 6, 1);
