@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "supervisord/base64.h"
+#include "supervisord/xmlrpc_encode.h"
 
 namespace sup::xmlrpc {
 namespace {
@@ -109,16 +110,6 @@ std::string_view strip(std::string_view s) {
   std::size_t b = s.find_first_not_of(blanks);
   if (b == std::string_view::npos) return {};
   return s.substr(b, s.find_last_not_of(blanks) - b + 1);
-}
-
-bool validUtf8(std::string_view s) {
-  // nlohmann's dump with the strict handler is the reference for "valid".
-  try {
-    (void)json(s).dump();
-    return true;
-  } catch (const json::exception&) {
-    return false;
-  }
 }
 
 struct Frame {
@@ -313,8 +304,13 @@ class Decoder {
         return give(d);
       }
       case Tag::kBase64: {
+        // Bytes become a string only when they are text XML can carry, so
+        // every decoded call can be written back unchanged (a control byte
+        // would come back as U+FFFD). Python's Supervisor takes no binary
+        // parameter at all.
         auto bytes = base64Decode(f.text);
-        if (!bytes || !validUtf8(*bytes)) return fail("bad base64 value");
+        if (!bytes) return fail("bad base64 value");
+        if (!isXmlText(*bytes)) return fail("base64 value is not text");
         return give(std::move(*bytes));
       }
       case Tag::kNil:

@@ -68,6 +68,22 @@ void appendMember(std::string& out, std::string_view name) {
 
 }  // namespace
 
+bool isXmlText(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      std::size_t len = validXmlSequence(s, i);
+      if (len == 0) return false;
+      i += len;
+    } else if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 void appendText(std::string& out, std::string_view s) {
   std::size_t plain = 0;  // start of the run of bytes copied as they are
   auto flush = [&](std::size_t upto) { out.append(s.substr(plain, upto - plain)); };

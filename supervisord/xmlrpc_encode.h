@@ -38,5 +38,9 @@ void appendValue(std::string& out, const proto::json& value);
 /// Append `text` as XML character data: &, <, > escaped, CR as &#13;,
 /// characters XML cannot carry and invalid UTF-8 as U+FFFD.
 void appendText(std::string& out, std::string_view text);
+/// Whether appendText writes `text` as it is, apart from escapes: valid
+/// UTF-8 of characters XML 1.0 can carry (tab, LF and CR the only controls).
+/// A decoded value outside this set could not be sent back unchanged.
+bool isXmlText(std::string_view text);
 
 }  // namespace sup::xmlrpc

@@ -60,7 +60,10 @@ run_one() {
     echo "run.sh: $t ok: ${done_line:-no stats}"
   else
     echo "run.sh: $t FAILED (exit $rc); log: $log" >&2
-    grep -E 'ERROR: |SUMMARY: |runtime error|Test unit written' "$log" >&2 || tail -20 "$log" >&2
+    # The stack and the input itself, so a CI log alone is enough to
+    # reproduce: CI machines are gone once the run ends.
+    grep -E 'ERROR: |SUMMARY: |runtime error|Test unit written|^Base64: |^    #[0-9]+ ' "$log" |
+      head -60 >&2 || tail -20 "$log" >&2
   fi
   return "$rc"
 }

@@ -142,11 +142,36 @@ TEST_CASE("malformed and hostile calls are refused with a reason") {
                "</value></param></params></methodCall>") == "unknown element <ex:i8>");
   CHECK(refuse("<methodCall><methodName>m</methodName><params><param><value><int>1</int>"
                "<int>2</int></value></param></params></methodCall>") == "unexpected <int>");
-  CHECK(refuse("<methodCall><methodName>m</methodName><params><param><value><base64>////"
+  CHECK(refuse("<methodCall><methodName>m</methodName><params><param><value><base64>a*b="
                "</base64></value></param></params></methodCall>") == "bad base64 value");
+  CHECK(refuse("<methodCall><methodName>m</methodName><params><param><value><base64>////"
+               "</base64></value></param></params></methodCall>") == "base64 value is not text");
+  // "AQ==" is the byte 0x01, "77++" U+FFFE: bytes XML cannot carry, so the
+  // call could not be written back unchanged (found by fuzz_xmlrpc).
+  CHECK(refuse("<methodCall><methodName>m</methodName><params><param><value><base64>AQ=="
+               "</base64></value></param></params></methodCall>") == "base64 value is not text");
+  CHECK(refuse("<methodCall><methodName>m</methodName><params><param><value><base64>77++"
+               "</base64></value></param></params></methodCall>") == "base64 value is not text");
   CHECK(refuse("<?xml version='1.0'?><!DOCTYPE lol [<!ENTITY a 'aaaa'>]><methodCall/>") ==
         "a DOCTYPE is not accepted");
   std::string deep = "<methodCall><methodName>m</methodName><params><param>";
   for (int i = 0; i < 65; ++i) deep += "<value><array><data>";
   CHECK(refuse(deep) == "values nested too deep");
+}
+
+TEST_CASE("isXmlText accepts what appendText writes unchanged and nothing else") {
+  CHECK(xmlrpc::isXmlText(""));
+  CHECK(xmlrpc::isXmlText("tab\tline\ncr\r & <tag> \x7f"));
+  CHECK(xmlrpc::isXmlText("caf\xC3\xA9 \xF0\x9F\x98\x80"));
+  CHECK_FALSE(xmlrpc::isXmlText(std::string("nul\0", 4)));
+  CHECK_FALSE(xmlrpc::isXmlText("bell\x07"));
+  CHECK_FALSE(xmlrpc::isXmlText("\xEF\xBF\xBE"));  // U+FFFE
+  CHECK_FALSE(xmlrpc::isXmlText("\xED\xA0\x80"));  // a surrogate
+  CHECK_FALSE(xmlrpc::isXmlText("\xC3"));          // cut short
+  for (std::string_view text : {"plain", "a\x01b", "\xFF", "ok\r\n"}) {
+    std::string out;
+    xmlrpc::appendText(out, text);
+    bool unchanged = out.find("\xEF\xBF\xBD") == std::string::npos;
+    CHECK(unchanged == xmlrpc::isXmlText(text));
+  }
 }
