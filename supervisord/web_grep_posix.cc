@@ -1,9 +1,12 @@
 // The system calls of the web page's Grep (web_grep.h): supervisorctl grep
-// started through an intermediate process with no exit signal (clone3,
+// started under an intermediate process with no exit signal (clone3,
 // CLONE_PIDFD, exit_signal 0), reaped here through its pidfd, so that the
 // Supervisor's waitpid(-1) never collects a child it does not know (and
-// logs no "reaped unknown pid"). Its output is read on the event loop; too
-// much output or too much time kills its process group.
+// logs no "reaped unknown pid"). The intermediate waits for the search
+// itself: were it to leave at once, the search would be re-parented to the
+// nearest reaper, which is this daemon when it runs as PID 1 in a container.
+// Its output is read on the event loop; too much output or too much time
+// kills the search's process group, of which the intermediate is no member.
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/epoll.h>
@@ -71,11 +74,12 @@ class GrepChild : public std::enable_shared_from_this<GrepChild> {
       (void)n;  // a short write only shortens the list: the search then says so
     }
     ::close(in[1]);
-    // An intermediate process with no exit signal starts the search and
-    // leaves at once. It is reaped here through its pidfd; the search, its
-    // child, is then init's: the Supervisor's waitpid(-1) never meets it
-    // (an exec would give a direct child SIGCHLD again). The process group
-    // it makes, numbered by its pid, is how a search is killed.
+    // An intermediate process with no exit signal starts the search in a
+    // process group of its own (numbered by the intermediate's pid, the
+    // pid we know), steps back into ours, drops every descriptor, and waits
+    // for the search: the search is always its child, never an orphan, and
+    // its end is the intermediate's end, which the pidfd reports.
+    pid_t home_group = ::getpgrp();
     long pid = forkWithPidfd(&pidfd_, 0);
     if (pid == 0) {
       // A copy of us: system calls only.
@@ -97,6 +101,17 @@ class GrepChild : public std::enable_shared_from_this<GrepChild> {
         ::syscall(SYS_execve, argv[0], argv.data(), environ);
         const char msg[] = "supervisord: cannot execute supervisorctl for grep\n";
         ::syscall(SYS_write, 2, msg, sizeof msg - 1);
+        ::syscall(SYS_exit_group, 127);
+      }
+      // Out of the search's group, so a kill of the group spares the
+      // waiter; without the daemon's descriptors, so no socket or pipe of
+      // the daemon stays open for as long as the search runs.
+      ::syscall(SYS_setpgid, 0, home_group);
+      ::syscall(SYS_close_range, 0, UINT_MAX, 0);
+      if (grep > 0) {
+        int status = 0;
+        while (::syscall(SYS_wait4, grep, &status, 0, nullptr) < 0 && errno == EINTR) {
+        }
       }
       ::syscall(SYS_exit_group, grep < 0 ? 127 : 0);
     }
@@ -145,8 +160,8 @@ class GrepChild : public std::enable_shared_from_this<GrepChild> {
     finish();
   }
 
-  // The pidfd is readable: the intermediate has exited (at once). Reap
-  // it: nobody else will, it has no exit signal.
+  // The pidfd is readable: the intermediate has exited, after the search.
+  // Reap it: nobody else will, it has no exit signal.
   void onExit() {
     siginfo_t info{};
     int r = waitPidfd(pidfd_, &info, WEXITED | __WALL | WNOHANG);
@@ -171,8 +186,17 @@ class GrepChild : public std::enable_shared_from_this<GrepChild> {
       ::close(out_fd_);
       out_fd_ = -1;
     }
-    if (cut_ || timed_out_) ::kill(-pid_, SIGKILL);
+    if (cut_ || timed_out_) killSearch();
     done(grepText(std::move(output_), cut_, timed_out_, limits_));
+  }
+
+  // The intermediate steps out of the search's group just after starting
+  // it. Until it has (a loaded machine can run the search first), a kill
+  // of the group would take the intermediate too and orphan the search to
+  // the nearest reaper: then the closed pipe ends the search instead, with
+  // SIGPIPE at its next write, since it was writing when it was cut.
+  void killSearch() {
+    if (::getpgid(pid_) != pid_) ::kill(-pid_, SIGKILL);
   }
 
   // Only when the loop itself goes (its callbacks held this object): no

@@ -3,8 +3,12 @@
 // actions that need the CSRF token (and change nothing without it), the
 // live event stream, the bounded grep, names shown escaped, and an idle
 // daemon that stays asleep with a page open.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <regex>
+#include <sstream>
 
 #include "daemon_harness.h"
 #include "http_client.h"
@@ -234,4 +238,55 @@ TEST_CASE("GET /grep runs supervisorctl grep in a child over one program's log")
   CHECK(regex->body.find("invalid regex '('") != std::string::npos);
   // The search ran in a child of its own, reaped by the page, not the Supervisor.
   CHECK(d.countLogLines("reaped unknown pid") == 0);
+}
+
+namespace {
+
+// The pids of `pid`'s children (from /proc; empty once it has none).
+std::vector<int> childrenOf(int pid) {
+  std::istringstream in(
+      readFile("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children"));
+  std::vector<int> pids;
+  for (int p; in >> p;) pids.push_back(p);
+  return pids;
+}
+
+}  // namespace
+
+TEST_CASE("as PID 1 a web grep whole or cut short is never reaped as an unknown orphan") {
+  if (::getuid() != 0 || run("unshare -fp --mount-proc true").exit != 0) {
+    WARN("unshare unavailable: supervisord cannot run as PID 1 here");
+    return;
+  }
+  DaemonHarness d;
+  // `big` leaves 2,000 lines of 300 bytes: a search for every line passes
+  // the page's 256 KiB bound, and the page kills it.
+  d.writeConfig(d.header() + DaemonHarness::socketSection() + programs() +
+                "[program:big]\ncommand=/bin/sh -c 'i=0; while [ $i -lt 2000 ]; do "
+                "printf \"%%0300d\\n\" $i; i=$((i+1)); done'\nstartsecs=0\nautorestart=false\n");
+  REQUIRE(d.start({}, {"unshare", "-fp", "--mount-proc", "--kill-child=SIGTERM"}));
+  REQUIRE(d.waitForLogLine("success: web entered RUNNING"));
+  REQUIRE(d.waitForLogLine("exited: big \\(exit status 0; expected\\)"));
+  std::vector<int> under_unshare = childrenOf(d.pid());
+  REQUIRE(under_unshare.size() == 1);
+  const int supervisord = under_unshare.front();
+  REQUIRE(waitFor([&] { return childrenOf(supervisord).size() == 2; }));  // web and the evil name
+
+  auto c = HttpClient::unixSocket(d.path("sv.sock"));
+  std::optional<HttpResponse> whole;
+  REQUIRE(waitFor([&] {
+    whole = roundTrip(c, request("GET", "/grep?name=web&stream=stdout&pattern=line+1%24"));
+    return whole && whole->body.find("web:stdout:1:line 1\n") != std::string::npos;
+  }));
+  auto cut = roundTrip(c, request("GET", "/grep?name=big&stream=stdout&pattern=0"));
+  REQUIRE(cut);
+  CHECK(cut->body.size() >= (256u << 10));
+  CHECK(cut->body.find("output cut") != std::string::npos);
+
+  // Once both searches and their waiters are gone, the daemon has only its
+  // programs as children again; anything it reaped by itself is logged by then.
+  CHECK(waitFor([&] { return childrenOf(supervisord).size() == 2; }));
+  CHECK(d.countLogLines("reaped unknown pid") == 0);
+  ::kill(supervisord, SIGTERM);
+  CHECK(d.waitForExit(10s).has_value());
 }
