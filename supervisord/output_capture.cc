@@ -30,14 +30,13 @@ OutputCapture::OutputCapture(EventLoop& loop, MainLog& log, const ProcessConfig&
       log_(log),
       name_(config.name),
       settings_(settings),
-      markers_(config.log_policy.markers),
-      tee_prefix_(config.log_policy.tee_prefix) {
+      markers_(config.log_policy.markers) {
+  setupPolicies(stdout_, config.stdout_log, config.log_policy, config.log_policy.stdout_tee);
   setupStream(stdout_, config.stdout_log, adopted ? &adoptedPath(*adopted, false) : nullptr);
-  if (!config.redirect_stderr)
+  if (!config.redirect_stderr) {
+    setupPolicies(stderr_, config.stderr_log, config.log_policy, config.log_policy.stderr_tee);
     setupStream(stderr_, config.stderr_log, adopted ? &adoptedPath(*adopted, true) : nullptr);
-  stdout_.stamp = stderr_.stamp = config.log_policy.timestamps;
-  stdout_.tee_path = config.log_policy.stdout_tee;
-  if (!config.redirect_stderr) stderr_.tee_path = config.log_policy.stderr_tee;
+  }
 }
 
 OutputCapture::~OutputCapture() {
@@ -53,11 +52,15 @@ OutputCapture::~OutputCapture() {
   }
 }
 
-void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg,
-                                const std::string* auto_path) {
+void OutputCapture::setupPolicies(Stream& s, const StreamLogConfig& cfg, const LogPolicy& policy,
+                                  const std::string& tee_path) {
+  s.events_enabled = cfg.events_enabled;
+  if (!cfg.syslog && cfg.capture_maxbytes <= 0 && !policy.timestamps && tee_path.empty()) return;
+  s.extra = std::make_unique<Policies>();
+  Policies& x = *s.extra;
   if (cfg.syslog) {
     std::string what = "'" + name_ + "' " + s.channel + " syslog " + settings_.syslog_path;
-    s.syslog = std::make_unique<SyslogSink>(
+    x.syslog = std::make_unique<SyslogSink>(
         settings_.syslog_path, [this, what](const std::string& error, unsigned long long dropped) {
           if (!error.empty()) {
             log_.error(what + " cannot take lines: " + error + "; dropping them until it can");
@@ -67,8 +70,14 @@ void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg,
           }
         });
   }
-  if (cfg.capture_maxbytes > 0) s.capture = std::make_unique<CaptureMode>(cfg.capture_maxbytes);
-  s.events_enabled = cfg.events_enabled;
+  if (cfg.capture_maxbytes > 0) x.capture = std::make_unique<CaptureMode>(cfg.capture_maxbytes);
+  x.stamp = policy.timestamps;
+  x.tee_path = tee_path;
+  if (!tee_path.empty()) x.tee_prefix = policy.tee_prefix;
+}
+
+void OutputCapture::setupStream(Stream& s, const StreamLogConfig& cfg,
+                                const std::string* auto_path) {
   if (cfg.logfile.kind == LogFileSpec::Kind::None) return;
   if (cfg.logfile.kind == LogFileSpec::Kind::Auto && auto_path && !auto_path->empty()) {
     s.path = *auto_path;  // the previous image's AUTO file, still in use
@@ -114,7 +123,7 @@ void OutputCapture::attach(int stdin_fd, int stdout_fd, int stderr_fd) {
     // for a pipe that has it: an adopted one after a re-exec.
     if (::fcntl(s->fd, F_GETPIPE_SZ) != kPipeBytes) ::fcntl(s->fd, F_SETPIPE_SZ, kPipeBytes);
     loop_.watch(s->fd, EPOLLIN, [this, s](uint32_t) { onReadable(*s); });
-    if (!s->tee_path.empty()) openTee(*s);
+    if (s->extra && !s->extra->tee_path.empty()) openTee(*s);
   }
 }
 
@@ -126,10 +135,9 @@ void OutputCapture::onReadable(Stream& s) {
 }
 
 bool OutputCapture::mayBypass(const Stream& s) const {
-  return s.file && !s.no_splice && s.pending.empty() && !settings_.strip_ansi && !s.syslog &&
-         !s.capture && !(settings_.registry && settings_.registry->followers.any()) &&
-         !log_.enabled(LogLevel::Debug) && !s.events_enabled &&
-         !(&s == &stdout_ && protocol_sink_) && !s.stamp && s.tee_path.empty();
+  return s.file && !s.no_splice && s.pending.empty() && !settings_.strip_ansi && !s.extra &&
+         !(settings_.registry && settings_.registry->followers.any()) &&
+         !log_.enabled(LogLevel::Debug) && !s.events_enabled && !(&s == &stdout_ && protocol_sink_);
 }
 
 bool OutputCapture::readOnce(Stream& s) {
@@ -157,7 +165,8 @@ bool OutputCapture::readOnce(Stream& s) {
   // stream that never splices (timestamps, a tee: docs/program-logs.md)
   // reads the whole pipe at once: half the reads, writes and wake-ups.
   static char buf[kPipeBytes];
-  const size_t want = s.stamp || s.tee ? sizeof buf : RotatingFile::kBoundaryWindow;
+  const size_t want =
+      s.extra && (s.extra->stamp || s.extra->tee) ? sizeof buf : RotatingFile::kBoundaryWindow;
   ssize_t n = ::read(s.fd, buf, want);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
   if (n <= 0) {
@@ -167,8 +176,8 @@ bool OutputCapture::readOnce(Stream& s) {
   std::string_view data(buf, static_cast<size_t>(n));
   if (&s == &stdout_ && protocol_sink_) {
     protocolOutput(s, data);
-  } else if (s.capture) {
-    s.capture->feed(
+  } else if (s.extra && s.extra->capture) {
+    s.extra->capture->feed(
         data, [this, &s](std::string_view d) { logOutput(s, d); },
         [this, &s](std::string_view d) { commEvent(s, d); },
         [this, &s](std::string_view d) { capturedOutput(s, d); });
@@ -187,9 +196,12 @@ void OutputCapture::logOutput(Stream& s, std::string_view data) {
     data = stripped;
   }
   if (s.file) toFile(s, data);
-  if (s.tee) teeOutput(s, data);
-  if (s.syslog) {
-    s.syslog_lines.feed(data, [this, &s](std::string_view line) { s.syslog->send(name_, line); });
+  if (Policies* x = s.extra.get()) {
+    if (x->tee) teeOutput(s, data);
+    if (x->syslog) {
+      x->syslog_lines.feed(data,
+                           [this, x](std::string_view line) { x->syslog->send(name_, line); });
+    }
   }
   if (log_.enabled(LogLevel::Debug)) {
     // '%(name)r %(channel)s output:\n%(data)s', the data as text when it is
@@ -200,13 +212,15 @@ void OutputCapture::logOutput(Stream& s, std::string_view data) {
 }
 
 void OutputCapture::finishOutput(Stream& s) {
-  if (s.capture) {
-    s.capture->finish([this, &s](std::string_view d) { logOutput(s, d); },
-                      [this, &s](std::string_view d) { commEvent(s, d); },
-                      [this, &s](std::string_view d) { capturedOutput(s, d); });
+  Policies* x = s.extra.get();
+  if (!x) return;
+  if (x->capture) {
+    x->capture->finish([this, &s](std::string_view d) { logOutput(s, d); },
+                       [this, &s](std::string_view d) { commEvent(s, d); },
+                       [this, &s](std::string_view d) { capturedOutput(s, d); });
   }
-  if (s.syslog) {
-    s.syslog_lines.flush([this, &s](std::string_view line) { s.syslog->send(name_, line); });
+  if (x->syslog) {
+    x->syslog_lines.flush([this, x](std::string_view line) { x->syslog->send(name_, line); });
   }
   finishTee(s);
 }

@@ -20,13 +20,15 @@ void OutputCapture::handOver(handover::Process& into) const {
     h.fd = s->fd;
     h.pending = s->pending;
     h.dropped = s->dropped;
-    h.syslog_partial = s->syslog_lines.partial();
-    h.mid_line = !s->stamper.atLineStart();
-    h.tee_partial = s->tee_lines.partial();
-    if (s->capture) {
-      h.capturing = s->capture->capturing();
-      h.capture_held = s->capture->held();
-      h.captured = s->capture->captured();
+    const Policies* x = s->extra.get();
+    if (!x) continue;
+    h.syslog_partial = x->syslog_lines.partial();
+    h.mid_line = !x->stamper.atLineStart();
+    h.tee_partial = x->tee_lines.partial();
+    if (x->capture) {
+      h.capturing = x->capture->capturing();
+      h.capture_held = x->capture->held();
+      h.captured = x->capture->captured();
     }
   }
 }
@@ -35,10 +37,14 @@ void OutputCapture::resume(const handover::Process& from) {
   attach(from.stdin_fd, from.out.fd, from.err.fd);
   for (Stream* s : {&stdout_, &stderr_}) {
     const handover::Stream& h = s == &stdout_ ? from.out : from.err;
-    s->syslog_lines.restorePartial(h.syslog_partial);
-    s->stamper.restore(!h.mid_line);
-    s->tee_lines.restorePartial(h.tee_partial);
-    if (s->capture) s->capture->restore(h.capturing, h.capture_held, h.captured);
+    // What the new config no longer asks for (a syslog line begun under
+    // stdout_syslog=true, say) has nowhere to go and ends here.
+    if (Policies* x = s->extra.get()) {
+      x->syslog_lines.restorePartial(h.syslog_partial);
+      x->stamper.restore(!h.mid_line);
+      x->tee_lines.restorePartial(h.tee_partial);
+      if (x->capture) x->capture->restore(h.capturing, h.capture_held, h.captured);
+    }
     s->dropped = h.dropped;
     // Still unwritable? store() queues it again and retries with backoff.
     if (!h.pending.empty() && s->file) store(*s, h.pending);

@@ -76,7 +76,8 @@ TEST_CASE("with capture_maxbytes the bytes between the capture tokens stay out o
     config.stdout_log.logfile.path = (dir / "talker.log").string();
     config.stdout_log.capture_maxbytes = 1000;
     config.redirect_stderr = true;
-    OutputCapture capture(loop, log, config, CaptureSettings{});
+    CaptureSettings settings;
+    OutputCapture capture(loop, log, config, settings);
     int fds[2];
     REQUIRE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
     capture.attach(-1, fds[0], -1);
