@@ -30,6 +30,14 @@ std::string readFile(const std::string& path) {
   return ss.str();
 }
 
+std::vector<int> childrenOf(int pid) {
+  std::istringstream in(
+      readFile("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children"));
+  std::vector<int> pids;
+  for (int p; in >> p;) pids.push_back(p);
+  return pids;
+}
+
 static std::string readFd(int fd) {
   std::string out;
   char buf[4096];

@@ -59,6 +59,8 @@ RunResult run(const std::string& cmd);
 
 /// Read a whole file ("" if missing).
 std::string readFile(const std::string& path);
+/// The pids of `pid`'s children, from /proc (empty once it has none).
+std::vector<int> childrenOf(int pid);
 /// True if a process with this pid exists (and is not a zombie).
 bool processAlive(int pid);
 /// True once `pid` sleeps in epoll_wait (settled: no context switch over a

@@ -124,11 +124,10 @@ TEST_CASE("as PID 1 of a PID namespace, an essential exit leaves nothing running
   REQUIRE(d.waitForLogLine("spawned: 'plain'", 5s));
   REQUIRE(waitFor([&] { return !readFile(d.path("daemon.pid")).empty(); }));
   REQUIRE(d.daemonPid() == 1);
-  std::string children = readFile("/proc/" + std::to_string(d.pid()) + "/task/" +
-                                  std::to_string(d.pid()) + "/children");
+  std::vector<int> children = childrenOf(d.pid());
   REQUIRE_FALSE(children.empty());
   struct stat ns {};
-  REQUIRE(::stat(("/proc/" + std::to_string(std::stoi(children)) + "/ns/pid").c_str(), &ns) == 0);
+  REQUIRE(::stat(("/proc/" + std::to_string(children.front()) + "/ns/pid").c_str(), &ns) == 0);
   // supervisord, 4 programs, the grandchild, the double-forked daemon: the
   // last two appear a moment after their parents are spawned.
   std::vector<int> inside;

@@ -59,10 +59,8 @@ struct Proxy {
   }
   // The pid of pidproxy's (only) child, from /proc.
   int child() const {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-    int c = -1;
-    in >> c;
-    return c;
+    std::vector<int> children = childrenOf(pid);
+    return children.empty() ? -1 : children.front();
   }
 };
 

@@ -181,9 +181,8 @@ TEST_CASE("supervisord as PID 1 reaps adopted orphans and logs them") {
   REQUIRE(d.start({}, {"unshare", "-fp", "--mount-proc", "--kill-child=SIGTERM"}));
   REQUIRE(d.waitForLogLine("INFO reaped unknown pid \\d+ \\(exit status 5\\)", 3s));
   // unshare does not pass TERM on: stop supervisord (its child) directly.
-  std::string children = readFile("/proc/" + std::to_string(d.pid()) + "/task/" +
-                                  std::to_string(d.pid()) + "/children");
+  std::vector<int> children = childrenOf(d.pid());
   REQUIRE_FALSE(children.empty());
-  ::kill(std::stoi(children), SIGTERM);
+  ::kill(children.front(), SIGTERM);
   CHECK(d.waitForExit(10s).has_value());
 }

@@ -8,7 +8,6 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <regex>
-#include <sstream>
 
 #include "daemon_harness.h"
 #include "http_client.h"
@@ -239,19 +238,6 @@ TEST_CASE("GET /grep runs supervisorctl grep in a child over one program's log")
   // The search ran in a child of its own, reaped by the page, not the Supervisor.
   CHECK(d.countLogLines("reaped unknown pid") == 0);
 }
-
-namespace {
-
-// The pids of `pid`'s children (from /proc; empty once it has none).
-std::vector<int> childrenOf(int pid) {
-  std::istringstream in(
-      readFile("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children"));
-  std::vector<int> pids;
-  for (int p; in >> p;) pids.push_back(p);
-  return pids;
-}
-
-}  // namespace
 
 TEST_CASE("as PID 1 a web grep whole or cut short is never reaped as an unknown orphan") {
   if (::getuid() != 0 || run("unshare -fp --mount-proc true").exit != 0) {
