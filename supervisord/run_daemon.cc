@@ -3,7 +3,6 @@
 // AUTO log cleanup, daemonizing, then the Supervisor on the event loop.
 #include "supervisord/run_daemon.h"
 
-#include <malloc.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "supervisord/control_api.h"
 #include "supervisord/daemon.h"
 #include "supervisord/event_loop.h"
+#include "supervisord/heap_trim.h"
 #include "supervisord/listener_registry.h"
 #include "supervisord/log_registry.h"
 #include "supervisord/main_log.h"
@@ -216,10 +216,11 @@ int runDaemon(const ConfigLoader& load, const std::string& argv0, const ServiceF
       // Children that exited during the exec are zombies waiting for us.
       supervisor.reap();
       // Its configs and unwritten bytes are the processes' now: free the copy,
-      // and give the memory back (the daemon's RSS is a target).
+      // and give the memory back (the daemon's RSS is a target) as the loop
+      // starts (heap_trim.h).
       incoming->state.reset();
       adopting = nullptr;
-      ::malloc_trim(0);
+      trimHeapSoon(loop);
     } else {
       supervisor.startup();
     }
