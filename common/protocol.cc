@@ -184,6 +184,12 @@ std::string encodeLine(const json& message) {
   return s;
 }
 
+std::optional<std::int64_t> wholeInt64(double d) {
+  constexpr double kTwo63 = 9223372036854775808.0;  // -2^63 and 2^63 are exact as doubles
+  if (!(d >= -kTwo63 && d < kTwo63) || d != std::trunc(d)) return std::nullopt;
+  return static_cast<std::int64_t>(d);
+}
+
 // ---- typed field reads for from_json --------------------------------------
 // A missing key gives the default. A present value must have the field's type
 // and fit its range, else json::type_error / json::out_of_range is thrown
@@ -216,12 +222,8 @@ Int integerValue(const json& v, const char* key) {
     const auto s = v.get<std::int64_t>();
     if (s >= lo && s <= hi) return static_cast<Int>(s);
   } else if (v.is_number_float()) {
-    // lo is -2^(bits-1), exact as a double; -lo is one past hi.
-    const double d = v.get<double>();
-    if (std::isfinite(d) && d == std::trunc(d) && d >= static_cast<double>(lo) &&
-        d < -static_cast<double>(lo)) {
-      return static_cast<Int>(d);
-    }
+    const auto n = wholeInt64(v.get<double>());
+    if (n && *n >= lo && *n <= hi) return static_cast<Int>(*n);
   } else {
     throw json::type_error::create(
         302, fieldText(key) + "expected an integer, got " + std::string(v.type_name()), &v);

@@ -313,6 +313,12 @@ struct LogChunk {
 void to_json(json& j, const LogChunk& c);
 void from_json(const json& j, LogChunk& c);
 
+// ---- numbers ------------------------------------------------------------
+/// `d` as an int64 when it is a whole number within int64's range: a JSON
+/// client may send 5.0 for 5. Anything else (2.5, 1e22, NaN, infinities)
+/// gives nullopt; converting it would be undefined behaviour.
+std::optional<std::int64_t> wholeInt64(double d);
+
 // ---- names --------------------------------------------------------------
 /// Supervisor's make_namespec: "name" when group == name, else "group:name".
 std::string makeNamespec(std::string_view group, std::string_view name);

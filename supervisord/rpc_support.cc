@@ -53,9 +53,7 @@ std::optional<std::int64_t> intParam(const json& params, std::size_t i, const Rp
     const json& v = params[i];
     if (v.is_number_integer()) return v.get<std::int64_t>();
     if (v.is_number_float()) {
-      double d = v.get<double>();
-      if (d == static_cast<double>(static_cast<std::int64_t>(d)))
-        return static_cast<std::int64_t>(d);
+      if (auto n = proto::wholeInt64(v.get<double>())) return n;
     }
     if (v.is_string()) {
       if (auto n = decimal(v.get<std::string>())) return n;
